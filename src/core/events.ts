@@ -65,6 +65,12 @@ export interface ClassificationPayload {
   readonly confidence: number;
 }
 
+/**
+ * Opening size of an order: units, or a notional the broker converts to units at the fill
+ * price (rounded down to whole units unless fractional). Ignored when the target is 0.
+ */
+export type OrderSize = { readonly quantity: number } | { readonly notional: number; readonly fractional: boolean };
+
 export type OrderKind = 'market' | 'stop_loss' | 'take_profit' | 'end_of_data';
 
 /**
@@ -80,8 +86,7 @@ export interface OrderPayload {
   readonly symbol: string;
   readonly kind: OrderKind;
   readonly target: SignalValue;
-  /** Opening size: a fixed quantity, or a notional converted to units at the fill price. */
-  readonly size: { readonly quantity: number } | { readonly notional: number };
+  readonly size: OrderSize;
   /** For stop_loss / take_profit: the trigger level. */
   readonly triggerPrice?: number;
   /** bar_idx (in `stream`) of the bar whose close produced this order. */

@@ -1,0 +1,27 @@
+/** An append-only Float64 column that doubles its capacity as needed (equity curves and the like). */
+export class GrowableFloat64 {
+  private data: Float64Array;
+  private size = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.data = new Float64Array(Math.max(16, initialCapacity));
+  }
+
+  push(value: number): void {
+    if (this.size === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = value;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** A trimmed copy of the values. */
+  toArray(): Float64Array {
+    return this.data.slice(0, this.size);
+  }
+}
