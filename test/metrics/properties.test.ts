@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { computeMetrics, MetricsSchema, type Metrics, type TradeRecord } from '../../src/metrics/index.ts';
+
+const periodsPerYearArb = fc.constantFrom(1, 4, 12, 52, 252, 252 * 78, 252 * 390);
+
+function timestamps(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 60_000);
+}
+
+/** Metrics that are ratios of equity values, so must not move when the whole curve is scaled. */
+const SCALE_FREE = [
+  'total_return', 'cagr', 'annual_return', 'annual_volatility', 'sharpe', 'sortino', 'calmar',
+  'max_drawdown', 'max_drawdown_duration_periods', 'max_drawdown_duration_ms', 'exposure', 'periods',
+] as const satisfies readonly (keyof Metrics)[];
+
+function expectSame(key: string, a: number | null, b: number | null): void {
+  if (a === null || b === null) {
+    expect(b, key).toBe(a);
+    return;
+  }
+  // relative 1e-9: scaling changes each simple return by at most a few ulps
+  expect(Math.abs(a - b), `${key}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
+}
+
+describe('computeMetrics properties', () => {
+  it('max_drawdown lies in [-1, 0], total_return is final/initial - 1, output is JSON-safe', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 1e-6, max: 1e9, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        periodsPerYearArb,
+        fc.double({ min: -0.05, max: 0.2, noNaN: true }),
+        (values, P, rf) => {
+          const equity = Float64Array.from(values);
+          const m = computeMetrics({ ts: timestamps(values.length), equity }, [], { periodsPerYear: P, riskFreeRate: rf });
+          expect(m.max_drawdown).toBeGreaterThanOrEqual(-1);
+          expect(m.max_drawdown).toBeLessThanOrEqual(0);
+          expect(m.total_return).toBe(equity[equity.length - 1] / equity[0] - 1);
+          expect(m.periods).toBe(values.length - 1);
+          expect(m.max_drawdown_duration_periods).toBeLessThanOrEqual(m.periods);
+          expect(MetricsSchema.safeParse(m).success).toBe(true);
+          expect(JSON.parse(JSON.stringify(m))).toEqual(m);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never emits NaN or Infinity, even for curves that touch zero or go negative', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { maxLength: 50 }),
+        periodsPerYearArb,
+        (first, rest, P) => {
+          const equity = Float64Array.from([first, ...rest]);
+          const m = computeMetrics({ ts: timestamps(equity.length), equity }, [], { periodsPerYear: P });
+          expect(MetricsSchema.safeParse(m).success).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('scaling the whole curve by a constant leaves every ratio metric unchanged', () => {
+    fc.assert(
+      fc.property(
+        // integer equity keeps distinct returns at least ~1e-6 apart, so the rounding of the
+        // scaled values cannot move a ratio by more than the tolerance
+        fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 100 }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        periodsPerYearArb,
+        fc.constantFrom(0, 0.03),
+        (values, scale, P, rf) => {
+          const n = values.length;
+          const ts = timestamps(n);
+          const exposed = Uint8Array.from(values, (v) => v % 2);
+          const options = { periodsPerYear: P, riskFreeRate: rf };
+          const a = computeMetrics({ ts, equity: Float64Array.from(values), exposed }, [], options);
+          const b = computeMetrics({ ts, equity: Float64Array.from(values, (v) => v * scale), exposed }, [], options);
+          for (const key of SCALE_FREE) expectSame(key, a[key], b[key]);
+          expect(b.initial_equity).toBeCloseTo(a.initial_equity * scale, 6);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('trade statistics: expectancy equals the mean pnl, rates are shares, profit factor null iff no loser', () => {
+    const tradeArb = fc.record({
+      pnl: fc.oneof(fc.constant(0), fc.integer({ min: -1000, max: 1000 })),
+      returnPct: fc.double({ min: -1, max: 1, noNaN: true }),
+      entryTs: fc.constant(0),
+      exitTs: fc.constant(60_000),
+      bars: fc.integer({ min: 1, max: 500 }),
+    }) satisfies fc.Arbitrary<TradeRecord>;
+    fc.assert(
+      fc.property(fc.array(tradeArb, { minLength: 1, maxLength: 100 }), (trades) => {
+        const m = computeMetrics({ ts: timestamps(2), equity: Float64Array.from([100, 101]) }, trades, { periodsPerYear: 252 });
+        const mean = trades.reduce((s, t) => s + t.pnl, 0) / trades.length;
+        expect(m.avg_trade_pnl).toBeCloseTo(mean, 9);
+        expect(m.expectancy).toBeCloseTo(mean, 9);
+        expect(m.win_rate).toBe(trades.filter((t) => t.pnl > 0).length / trades.length);
+        expect(m.profit_factor === null).toBe(!trades.some((t) => t.pnl < 0));
+        expect(m.best_trade).toBe(Math.max(...trades.map((t) => t.pnl)));
+        expect(m.worst_trade).toBe(Math.min(...trades.map((t) => t.pnl)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
