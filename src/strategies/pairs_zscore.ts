@@ -31,6 +31,7 @@ export type PairsZscoreParams = z.infer<typeof pairsZscoreParams>;
  */
 export const pairsZscore: StrategyDefinition<typeof pairsZscoreParams> = {
   type: 'pairs_zscore',
+  legWeights: (params) => pairLegWeights(params),
   description:
     'Pairs z-score mean reversion on ln(a) - hedge_ratio*ln(b): short the spread when z > entry, long when z < -entry, flat when |z| < exit, otherwise hold. Signal refers to the spread.',
   params: pairsZscoreParams,

@@ -35,6 +35,11 @@ export interface StrategyDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly paramSpace: Readonly<Record<string, readonly number[]>>;
   /** How many input streams it needs: 1, or 2 for a pairs strategy. */
   readonly streams: number;
+  /**
+   * Weights of the traded legs (the first inputs): the signal value times the weight is the
+   * direction of each leg. Absent: one leg, weight 1, on input 0.
+   */
+  legWeights?(params: z.infer<S>): readonly number[];
   /** Feature needs, derived from params only. Keys are local aliases used in `decide`. */
   features(params: z.infer<S>): Record<string, FeatureRequest>;
   /**

@@ -1,0 +1,25 @@
+/** The dry-run view of a graph: the container tree and every subscription, in delivery order. */
+import type { Container } from '../core/container.ts';
+import type { Graph } from './build.ts';
+
+function tree(container: Container, prefix: string, last: boolean, isRoot: boolean, out: string[]): void {
+  const [first, ...rest] = container.describe().split('\n');
+  const branch = isRoot ? '' : last ? '└─ ' : '├─ ';
+  const continuation = isRoot ? '' : last ? '   ' : '│  ';
+  out.push(`${prefix}${branch}${first}`);
+  for (const line of rest) out.push(`${prefix}${continuation}${line}`);
+  container.children.forEach((child, i) => tree(child, prefix + continuation, i === container.children.length - 1, false, out));
+}
+
+/** Requires an initialized graph (subscriptions are made in initialize). */
+export function describeGraph(graph: Graph): string {
+  const out: string[] = [`topology ${graph.plan.name} (config sha256 ${graph.plan.configHash})`, '', 'containers:'];
+  tree(graph.root, '  ', true, true, out);
+  out.push('', 'subscriptions (per bus, in delivery order):');
+  const rows = [...graph.root.walk()].flatMap((c) => c.bus.subscriptions());
+  const width = (f: (r: (typeof rows)[number]) => string) => Math.max(...rows.map((r) => f(r).length), 4);
+  const wBus = width((r) => r.bus), wType = width((r) => r.type), wSub = width((r) => r.subscriber);
+  out.push(`  ${'bus'.padEnd(wBus)}  ${'event'.padEnd(wType)}  ${'subscriber'.padEnd(wSub)}  filter`);
+  for (const r of rows) out.push(`  ${r.bus.padEnd(wBus)}  ${r.type.padEnd(wType)}  ${r.subscriber.padEnd(wSub)}  ${r.filter}`);
+  return out.join('\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * The plan: a validated topology turned into everything the builder needs, without touching
+ * the disk. Pure: the same config gives the same plan (and the same config hash).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { streamId } from '../core/timeframe.ts';
+import { getClassifier, resolveClassifierParams } from '../classifiers/registry.ts';
+import type { ExecutionConfig } from '../execution/config.ts';
+import type { PortfolioConfig } from '../portfolio/config.ts';
+import { getStrategy, resolveStrategyParams } from '../strategies/registry.ts';
+import type { ClassifierDefinition, StrategyDefinition } from '../strategies/types.ts';
+import { canonicalJson, sha256 } from './config-hash.ts';
+import type { TopologyConfig } from './schema.ts';
+
+export type StreamSource =
+  | { readonly kind: 'file'; readonly path: string; readonly timezone: string }
+  | { readonly kind: 'synthetic'; readonly seed: number; readonly bars: number; readonly startPrice: number; readonly start: string }
+  | { readonly kind: 'resample'; readonly from: string; readonly timezone: string };
+
+export interface StreamPlan {
+  readonly id: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly source: StreamSource;
+}
+
+export interface StrategyPlan {
+  readonly id: string;
+  readonly definition: StrategyDefinition;
+  readonly params: Record<string, unknown>;
+  readonly inputs: readonly string[];
+  readonly legWeights: readonly number[];
+}
+
+export interface ClassifierPlan {
+  readonly id: string;
+  readonly definition: ClassifierDefinition;
+  readonly params: Record<string, unknown>;
+  readonly inputs: readonly string[];
+}
+
+export interface PortfolioPlan {
+  readonly config: PortfolioConfig;
+  readonly execution: ExecutionConfig;
+}
+
+export interface Plan {
+  readonly name: string;
+  readonly config: TopologyConfig;
+  /** SHA-256 of the canonical JSON of the validated config (defaults filled in). */
+  readonly configHash: string;
+  readonly streams: readonly StreamPlan[];
+  readonly strategies: readonly StrategyPlan[];
+  readonly classifiers: readonly ClassifierPlan[];
+  readonly portfolios: readonly PortfolioPlan[];
+}
+
+function legWeights(definition: StrategyDefinition, params: Record<string, unknown>): readonly number[] {
+  const weights = definition.legWeights ? definition.legWeights(params as never) : [1];
+  if (weights.length > definition.streams) throw new Error(`strategy type ${definition.type}: ${weights.length} legs but only ${definition.streams} streams`);
+  return weights;
+}
+
+export function planTopology(config: TopologyConfig, baseDir: string): Plan {
+  const streams: StreamPlan[] = config.data.streams.map((s) => {
+    const timezone = s.timezone ?? config.data.timezone;
+    const source: StreamSource = s.file !== undefined
+      ? { kind: 'file', path: isAbsolute(s.file) ? s.file : resolve(baseDir, s.file), timezone }
+      : s.synthetic !== undefined
+        ? { kind: 'synthetic', seed: s.synthetic.seed, bars: s.synthetic.bars, startPrice: s.synthetic.start_price, start: s.synthetic.start }
+        : { kind: 'resample', from: s.resample_from!, timezone };
+    return { id: streamId(s.symbol, s.timeframe), symbol: s.symbol, timeframe: s.timeframe, source };
+  });
+  const strategies = config.strategies.map((s) => {
+    const definition = getStrategy(s.type);
+    const params = resolveStrategyParams(s.type, s.params);
+    return { id: s.id, definition, params, inputs: s.inputs, legWeights: legWeights(definition, params) };
+  });
+  const classifiers = config.classifiers.map((c) => ({
+    id: c.id, definition: getClassifier(c.type), params: resolveClassifierParams(c.type, c.params), inputs: c.inputs,
+  }));
+  const portfolios = config.portfolios.map((p) => ({ config: p, execution: { ...config.execution, ...p.execution } }));
+  const hashed = { ...config, strategies: strategies.map((s) => ({ id: s.id, type: s.definition.type, params: s.params, inputs: s.inputs })) };
+  return { name: config.name, config, configHash: sha256(canonicalJson(hashed)), streams, strategies, classifiers, portfolios };
+}

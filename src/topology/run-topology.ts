@@ -1,0 +1,72 @@
+/**
+ * The library entry points: run a topology file, or a topology object from TypeScript.
+ * Validation and data loading happen before anything is written, and the results folder
+ * appears atomically at the end, so a failing run leaves no output behind.
+ */
+import { resolve } from 'node:path';
+import { loadTopologyFile, validateTopology } from './load.ts';
+import { planTopology, type Plan } from './plan.ts';
+import { loadStreams } from './load-streams.ts';
+import { buildGraph, type Graph } from './build.ts';
+import { describeGraph } from './describe.ts';
+import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
+import { writeRunResults, type RunRecord } from '../results/write-run.ts';
+import type { TopologyConfig } from './schema.ts';
+
+export interface RunTopologyOptions {
+  /** Results folder; default `results/<topology name>/<run id>`; `null` writes nothing. */
+  readonly outDir?: string | null;
+  readonly runId?: string;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export interface TopologyRun {
+  readonly record: RunRecord;
+  readonly outcome: RunOutcome;
+  /** Where the results were written, or null. */
+  readonly dir: string | null;
+}
+
+export function makeRunId(plan: Plan, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${plan.configHash.slice(0, 8)}`;
+}
+
+async function prepare(config: TopologyConfig, baseDir: string) {
+  const plan = planTopology(config, baseDir);
+  const { series, skipped } = await loadStreams(plan);
+  return { plan, series, skipped };
+}
+
+async function execute(config: TopologyConfig, baseDir: string, topologyFile: string | null, options: RunTopologyOptions): Promise<TopologyRun> {
+  const startedAt = new Date();
+  const { plan, series, skipped } = await prepare(config, baseDir);
+  const runId = options.runId ?? makeRunId(plan, startedAt);
+  const graph = buildGraph(plan, series);
+  const outcome = runGraph(graph, { runId, onProgress: options.onProgress });
+  const record: RunRecord = { plan, topologyFile, series, skipped, outcome, startedAt, finishedAt: new Date() };
+  const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
+  if (dir) await writeRunResults(dir, record);
+  return { record, outcome, dir };
+}
+
+export async function runTopologyFile(path: string, options: RunTopologyOptions = {}): Promise<TopologyRun> {
+  const loaded = loadTopologyFile(path);
+  return execute(loaded.config, loaded.baseDir, loaded.file, options);
+}
+
+/** Runs a topology given as an object (e.g. built in TypeScript); relative bar paths resolve against `baseDir`. */
+export async function runTopology(input: unknown, options: RunTopologyOptions & { baseDir?: string } = {}): Promise<TopologyRun> {
+  return execute(validateTopology(input), options.baseDir ?? process.cwd(), null, options);
+}
+
+/** Builds and initializes the graph of a topology file without running it, and describes it. */
+export async function dryRunTopologyFile(path: string): Promise<{ text: string; graph: Graph }> {
+  const loaded = loadTopologyFile(path);
+  const { plan, series } = await prepare(loaded.config, loaded.baseDir);
+  const graph = buildGraph(plan, series);
+  graph.root.initialize();
+  const text = describeGraph(graph);
+  graph.root.cleanup();
+  return { text, graph };
+}

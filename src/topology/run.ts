@@ -1,0 +1,110 @@
+/**
+ * Runs a built graph to completion: SYSTEM_START, every bar in clock order, SYSTEM_STOP,
+ * then the metrics of each portfolio. Synchronous and deterministic: nothing waits on timers.
+ */
+import { HandlerFailure } from '../core/bus.ts';
+import { buildSchedule } from '../clock/schedule.ts';
+import { computeMetrics, periodsPerYear, type Metrics } from '../metrics/index.ts';
+import type { PortfolioResult } from '../containers/portfolio-container.ts';
+import type { Graph } from './build.ts';
+
+export interface RunProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface RunOptions {
+  readonly runId: string;
+  /** Called every `progressEvery` bars and at the end. */
+  readonly onProgress?: (progress: RunProgress) => void;
+  readonly progressEvery?: number;
+}
+
+export interface PortfolioOutcome {
+  readonly result: PortfolioResult;
+  readonly metrics: Metrics;
+  readonly periodsPerYear: number;
+}
+
+export interface RunStats {
+  readonly bars: number;
+  readonly ticks: number;
+  readonly events: number;
+  readonly signals: number;
+  readonly fills: number;
+  readonly loopMs: number;
+  readonly barsPerSecond: number;
+}
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly portfolios: readonly PortfolioOutcome[];
+  readonly stats: RunStats;
+  /** ERROR events seen (only non-empty under `on_handler_error: continue`). */
+  readonly errors: readonly string[];
+  readonly strategyCalls: Readonly<Record<string, number>>;
+  readonly features: readonly string[];
+  readonly trace: { readonly seen: number; readonly retained: number; readonly completedTrades: number };
+}
+
+export class RunError extends Error {
+  override name = 'RunError';
+}
+
+export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
+  const { root, context, data, series, plan } = graph;
+  const schedule = buildSchedule(series);
+  const every = options.progressEvery ?? 50_000;
+  root.initialize();
+  root.start();
+  context.now = schedule.length > 0 ? schedule.closeTime[0] : 0;
+  const started = performance.now();
+  try {
+    root.publish(root.event('SYSTEM_START', { runId: options.runId, topology: plan.name }));
+    const { streamIndex, barIdx, closeTime, tickEnd } = schedule;
+    for (let i = 0; i < schedule.length; i++) {
+      context.now = closeTime[i];
+      data[streamIndex[i]].publishBar(barIdx[i], tickEnd[i] === 1);
+      if (options.onProgress && (i + 1) % every === 0) options.onProgress({ done: i + 1, total: schedule.length });
+    }
+    root.publish(root.event('SYSTEM_STOP', { reason: 'end_of_data' }));
+  } catch (error) {
+    if (error instanceof HandlerFailure) throw new RunError(`run ${options.runId} failed: ${error.message}`, { cause: error.cause });
+    throw error;
+  }
+  const loopMs = performance.now() - started;
+  options.onProgress?.({ done: schedule.length, total: schedule.length });
+  root.stop();
+
+  const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
+  const portfolios = graph.portfolios.map((p) => {
+    const result = p.result();
+    const ppy = plan.config.metrics.periods_per_year ?? periodsPerYear(minTimeframe, result.equity.ts, plan.config.data.timezone);
+    const metrics = computeMetrics(
+      result.equity,
+      result.trades.map((t) => ({ pnl: t.pnl, returnPct: t.returnPct, entryTs: t.entryTime, exitTs: t.exitTime, bars: t.bars })),
+      { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate },
+    );
+    return { result, metrics, periodsPerYear: ppy };
+  });
+  const featureStats = graph.feature.stats();
+  const outcome: RunOutcome = {
+    runId: options.runId,
+    portfolios,
+    stats: {
+      bars: schedule.length,
+      ticks: schedule.ticks,
+      events: context.ids.count,
+      signals: featureStats.signals,
+      fills: graph.execution.fillCount,
+      loopMs,
+      barsPerSecond: loopMs > 0 ? schedule.length / (loopMs / 1000) : 0,
+    },
+    errors: context.errors.map((e) => e.payload.message),
+    strategyCalls: featureStats.strategyCalls,
+    features: featureStats.features,
+    trace: graph.tracer.stats(),
+  };
+  root.cleanup();
+  return outcome;
+}

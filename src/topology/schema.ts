@@ -1,0 +1,178 @@
+/**
+ * The topology file, as a zod schema: every key is either used or rejected. Types are
+ * inferred from it, never written twice. Cross-references (stream names, strategy ids,
+ * strategy types and their params) are checked here too, so a topology that parses is one
+ * the builder can build.
+ */
+import { z } from 'zod';
+import { IdSchema } from '../core/ids.ts';
+import { isTimeframe, streamId, timeframeMs } from '../core/timeframe.ts';
+import { ExecutionConfigSchema } from '../execution/config.ts';
+import { PortfolioConfigSchema } from '../portfolio/config.ts';
+import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../strategies/registry.ts';
+import { classifierTypes, safeResolveClassifierParams } from '../classifiers/registry.ts';
+import type { ParamsResult } from '../strategies/resolve.ts';
+
+const SymbolSchema = z.string().regex(/^[A-Za-z0-9.^=-]{1,32}$/, 'symbols use letters, digits and . ^ = - (max 32)');
+const TimeframeSchema = z.string().refine(isTimeframe, 'timeframe must look like 1m, 5m, 1h or 1d');
+export const StreamRefSchema = z.string().regex(/^[A-Za-z0-9.^=-]{1,32}_[1-9][0-9]*[mhd]$/, 'a stream is named <SYMBOL>_<timeframe>, e.g. SPY_1m');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const TimeZoneSchema = z.string().refine(isTimeZone, 'unknown IANA time zone (e.g. America/New_York, UTC)');
+
+export const SyntheticSourceSchema = z.strictObject({
+  seed: z.int(),
+  bars: z.int().positive().max(10_000_000),
+  start_price: z.number().positive().default(100),
+  start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'start is a YYYY-MM-DD date').default('2020-01-02'),
+});
+
+export const StreamSchema = z
+  .strictObject({
+    symbol: SymbolSchema,
+    timeframe: TimeframeSchema,
+    /** A .csv or .parquet bar file, relative to the topology file. */
+    file: z.string().min(1).optional(),
+    synthetic: SyntheticSourceSchema.optional(),
+    /** Aggregate another stream of this topology (e.g. SPY_1m -> SPY_5m). */
+    resample_from: StreamRefSchema.optional(),
+    /** Zone of naive stamps in the file; defaults to data.timezone. */
+    timezone: TimeZoneSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const sources = (['file', 'synthetic', 'resample_from'] as const).filter((k) => s[k] !== undefined);
+    if (sources.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `give exactly one source: file, synthetic or resample_from (got ${sources.length ? sources.join(', ') : 'none'})` });
+    }
+  });
+
+const ParamsSchema = z.record(z.string(), z.unknown()).default({});
+
+export const StrategyConfigSchema = z.strictObject({
+  id: IdSchema,
+  type: z.string(),
+  params: ParamsSchema,
+  /** Input streams, in the strategy's order (a pairs strategy trades the first two). */
+  inputs: z.array(StreamRefSchema).min(1),
+});
+
+export const ClassifierConfigSchema = z.strictObject({
+  id: IdSchema,
+  type: z.string(),
+  params: ParamsSchema,
+  inputs: z.array(StreamRefSchema).min(1),
+});
+
+export const TraceSchema = z.discriminatedUnion('retention', [
+  z.strictObject({ retention: z.literal('all') }),
+  z.strictObject({ retention: z.literal('none') }),
+  z.strictObject({ retention: z.literal('trade_complete') }),
+  z.strictObject({ retention: z.literal('window'), size: z.int().positive().max(10_000_000) }),
+]);
+
+const TopologyShape = z.strictObject({
+  name: IdSchema,
+  description: z.string().optional(),
+  mode: z.literal('backtest').default('backtest'),
+  data: z.strictObject({
+    timezone: TimeZoneSchema.default('America/New_York'),
+    missing_bars: z.enum(['skip', 'ffill']).default('skip'),
+    on_invalid_rows: z.enum(['error', 'skip']).default('error'),
+    streams: z.array(StreamSchema).min(1),
+  }),
+  classifiers: z.array(ClassifierConfigSchema).default([]),
+  strategies: z.array(StrategyConfigSchema).min(1),
+  portfolios: z.array(PortfolioConfigSchema).min(1),
+  execution: ExecutionConfigSchema.prefault({}),
+  engine: z
+    .strictObject({
+      on_handler_error: z.enum(['fail', 'continue']).default('fail'),
+      trace: TraceSchema.default({ retention: 'trade_complete' }),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      /** Overrides the periods per year derived from the data (252 x bars per session). */
+      periods_per_year: z.number().positive().optional(),
+      risk_free_rate: z.number().min(-1).max(1).default(0),
+    })
+    .prefault({}),
+});
+
+type Shape = z.infer<typeof TopologyShape>;
+
+function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
+  const streams = new Map<string, number>();
+  t.data.streams.forEach((s, i) => {
+    const id = streamId(s.symbol, s.timeframe);
+    if (streams.has(id)) ctx.addIssue({ code: 'custom', path: ['data', 'streams', i], message: `stream ${id} is declared twice` });
+    streams.set(id, i);
+  });
+  t.data.streams.forEach((s, i) => {
+    if (!s.resample_from) return;
+    const from = streams.get(s.resample_from);
+    const path = ['data', 'streams', i, 'resample_from'];
+    if (from === undefined) return ctx.addIssue({ code: 'custom', path, message: `unknown stream ${s.resample_from} (declared: ${[...streams.keys()].join(', ')})` });
+    const source = t.data.streams[from];
+    if (source.resample_from) return ctx.addIssue({ code: 'custom', path, message: `resample from a file or synthetic stream, not from another resampled stream (${s.resample_from})` });
+    if (source.symbol !== s.symbol) ctx.addIssue({ code: 'custom', path, message: `resampling ${s.resample_from} cannot produce symbol ${s.symbol}` });
+    const ratio = timeframeMs(s.timeframe) / timeframeMs(source.timeframe);
+    if (!Number.isInteger(ratio) || ratio < 2) ctx.addIssue({ code: 'custom', path, message: `${s.timeframe} is not a multiple (>1) of ${source.timeframe}` });
+  });
+
+  const ids = new Map<string, string>();
+  const claim = (id: string, what: string, path: (string | number)[]) => {
+    const previous = ids.get(id);
+    if (previous) ctx.addIssue({ code: 'custom', path, message: `id ${id} is already used by ${previous}` });
+    else ids.set(id, what);
+  };
+  const checkInputs = (inputs: readonly string[], path: (string | number)[]) =>
+    inputs.forEach((input, k) => {
+      if (!streams.has(input)) ctx.addIssue({ code: 'custom', path: [...path, 'inputs', k], message: `unknown stream ${input} (declared: ${[...streams.keys()].join(', ')})` });
+    });
+  const addParamIssues = (result: ParamsResult<unknown>, path: (string | number)[]) => {
+    if (!result.success) for (const issue of result.issues) ctx.addIssue({ code: 'custom', path: [...path, 'params', ...issue.path], message: issue.message });
+  };
+
+  t.classifiers.forEach((c, i) => {
+    const path = ['classifiers', i];
+    claim(c.id, `classifier ${c.id}`, [...path, 'id']);
+    checkInputs(c.inputs, path);
+    if (!classifierTypes().includes(c.type)) {
+      return ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `unknown classifier type "${c.type}" (known: ${classifierTypes().join(', ')})` });
+    }
+    addParamIssues(safeResolveClassifierParams(c.type, c.params), path);
+  });
+  t.strategies.forEach((s, i) => {
+    const path = ['strategies', i];
+    claim(s.id, `strategy ${s.id}`, [...path, 'id']);
+    checkInputs(s.inputs, path);
+    if (!strategyTypes().includes(s.type)) {
+      return ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `unknown strategy type "${s.type}" (known: ${strategyTypes().join(', ')})` });
+    }
+    const definition = getStrategy(s.type);
+    if (s.inputs.length < definition.streams) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'inputs'], message: `${s.type} needs ${definition.streams} input streams, got ${s.inputs.length}` });
+    }
+    addParamIssues(safeResolveStrategyParams(s.type, s.params), path);
+  });
+  const strategyIds = new Set(t.strategies.map((s) => s.id));
+  t.portfolios.forEach((p, i) => {
+    claim(p.id, `portfolio ${p.id}`, ['portfolios', i, 'id']);
+    p.strategies.forEach((s, k) => {
+      if (!strategyIds.has(s)) ctx.addIssue({ code: 'custom', path: ['portfolios', i, 'strategies', k], message: `unknown strategy ${s} (declared: ${[...strategyIds].join(', ')})` });
+    });
+  });
+}
+
+export const TopologySchema = TopologyShape.superRefine(checkReferences);
+export type TopologyConfig = z.infer<typeof TopologySchema>;
+export type TopologyInput = z.input<typeof TopologySchema>;
+export type StreamConfig = z.infer<typeof StreamSchema>;
