@@ -52,7 +52,6 @@ export class PortfolioContainer extends Container implements AccountView {
   private readonly pendingOrder = new Map<string, number>();
   private readonly lastPrice: Float64Array;
   private readonly hasStops: boolean;
-  private currentTick = -Infinity;
   private readonly curveTs = new GrowableFloat64(4096);
   private readonly curveEquity = new GrowableFloat64(4096);
   private readonly curveExposed: number[] = [];
@@ -86,6 +85,17 @@ export class PortfolioContainer extends Container implements AccountView {
     bus.subscribe('SYSTEM_STOP', (e) => this.onSystemStop(e), { subscriber: this.id });
   }
 
+  /**
+   * Subscribed at start, after every container has initialized, so it is the last BAR
+   * subscription: the equity point of a tick is recorded after everything of that tick
+   * (close fills included) and before anything of the next one (open fills).
+   */
+  protected override onStart(): void {
+    this.root.bus.subscribe('BAR', (e) => this.recordEquity(e.ts), {
+      subscriber: this.id, filter: { where: (e) => e.payload.tickEnd, describe: 'tickEnd (records the equity point)' },
+    });
+  }
+
   // ---- AccountView (read by the simulated broker) ----
 
   buyingPower(): number {
@@ -112,10 +122,6 @@ export class PortfolioContainer extends Container implements AccountView {
   // ---- event handlers ----
 
   private onBar(event: RuntimeEvent<'BAR'>): void {
-    if (event.ts !== this.currentTick) {
-      if (this.currentTick !== -Infinity) this.recordEquity(this.currentTick);
-      this.currentTick = event.ts;
-    }
     const bar = event.payload;
     this.lastPrice[bar.streamIndex] = bar.close;
     if (this.hasStops && this.positions.size > 0) this.checkStops(event);
@@ -258,9 +264,13 @@ export class PortfolioContainer extends Container implements AccountView {
   }
 
   private onSystemStop(event: RuntimeEvent<'SYSTEM_STOP'>): void {
-    if (this.config.close_at_end) for (const p of [...this.positions.values()]) this.sendExit(p, 'end_of_data', undefined, event);
-    if (this.currentTick !== -Infinity) this.recordEquity(this.currentTick);
-    this.currentTick = -Infinity;
+    if (!this.config.close_at_end || this.positions.size === 0) return;
+    for (const p of [...this.positions.values()]) this.sendExit(p, 'end_of_data', undefined, event);
+    // The last point shows the equity after the end-of-data closes.
+    if (this.curveTs.length > 0) {
+      this.curveEquity.setLast(this.equityNow());
+      this.curveExposed[this.curveExposed.length - 1] = this.positions.size > 0 ? 1 : 0;
+    }
   }
 
   private recordEquity(ts: number): void {

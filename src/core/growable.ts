@@ -16,6 +16,12 @@ export class GrowableFloat64 {
     this.data[this.size++] = value;
   }
 
+  /** Replaces the last value (the column must not be empty). */
+  setLast(value: number): void {
+    if (this.size === 0) throw new Error('setLast on an empty column');
+    this.data[this.size - 1] = value;
+  }
+
   get length(): number {
     return this.size;
   }
