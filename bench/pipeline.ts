@@ -46,6 +46,7 @@ export async function benchPipeline(name: string, topology: unknown, baseDir: st
     signals: last!.stats.signals,
     fills: last!.stats.fills,
     trades: last!.portfolios.reduce((n, p) => n + p.result.trades.length, 0),
+    // maxRSS is in KiB: the process's peak resident memory, loading and all runs included.
     peakRssMb: Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20,
   };
 }

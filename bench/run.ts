@@ -1,58 +1,48 @@
 /**
- * `npm run bench`: prints the figures and saves them as JSON under results/bench/.
- * Needs ../shared/data (real minute bars); skips with a message when it is absent.
+ * `npm run bench`: the pipeline benchmarks, each case in its own Node process so that its
+ * peak memory (max RSS) is its own. Prints the figures and saves them as JSON under
+ * results/bench/. Needs ../shared/data (real minute bars); skips with a message without it.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { benchPipeline, type PipelineFigure } from './pipeline.ts';
+import { BENCH_CASES, DATA } from './cases.ts';
 
-const DATA = new URL('../../shared/data/', import.meta.url).pathname;
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 
-const execution = { fill: 'next_open', commission: { type: 'percent', pct: 0.01 }, slippage_bps: 1 };
+async function runCase(name: string): Promise<void> {
+  const topology = BENCH_CASES[name];
+  if (!topology) throw new Error(`unknown bench case ${name} (known: ${Object.keys(BENCH_CASES).join(', ')})`);
+  const figure = await benchPipeline(name, topology, DATA, runs);
+  process.stdout.write(JSON.stringify(figure) + '\n');
+}
 
-const singleSymbol = {
-  name: 'bench-nvda-sma',
-  data: { timezone: 'America/New_York', streams: [{ symbol: 'NVDA', timeframe: '1m', file: join(DATA, 'NVDA_1m.csv') }] },
-  strategies: [{ id: 'sma_10_30', type: 'sma_crossover', params: { fast_period: 10, slow_period: 30 }, inputs: ['NVDA_1m'] }],
-  portfolios: [{ id: 'p', strategies: ['sma_10_30'], initial_cash: 100_000 }],
-  execution,
-  engine: { trace: { retention: 'none' } },
-};
-
-const multiSymbol = {
-  name: 'bench-3x1m-pairs',
-  data: {
-    timezone: 'America/New_York',
-    missing_bars: 'ffill',
-    streams: ['SPY', 'QQQ', 'NVDA'].map((symbol) => ({ symbol, timeframe: '1m', file: join(DATA, `${symbol}_1m.csv`) })),
-  },
-  strategies: [
-    { id: 'pairs_spy_qqq', type: 'pairs_zscore', params: { period: 60, entry: 2, exit: 0.5 }, inputs: ['SPY_1m', 'QQQ_1m'] },
-    { id: 'pairs_qqq_nvda', type: 'pairs_zscore', params: { period: 60, entry: 2, exit: 0.5 }, inputs: ['QQQ_1m', 'NVDA_1m'] },
-  ],
-  portfolios: [{ id: 'p', strategies: ['pairs_spy_qqq', 'pairs_qqq_nvda'], initial_cash: 100_000, sizing: { type: 'percent_equity', pct: 45 } }],
-  execution,
-  engine: { trace: { retention: 'none' } },
-};
+function format(f: PipelineFigure): string {
+  return `${f.name.padEnd(18)} ${f.bars.toLocaleString('en-US').padStart(9)} bars  median ${f.medianLoopMs.toFixed(1).padStart(6)} ms` +
+    `  ${Math.round(f.barsPerSecond).toLocaleString('en-US').padStart(10)} bars/s  (best ${f.bestLoopMs.toFixed(1)} ms of ${f.runs})` +
+    `  signals ${f.signals}  fills ${f.fills}  trades ${f.trades}  peak RSS ${f.peakRssMb.toFixed(0)} MB`;
+}
 
 async function main(): Promise<void> {
+  const at = process.argv.indexOf('--case');
+  if (at >= 0) return runCase(process.argv[at + 1]);
   if (!existsSync(join(DATA, 'NVDA_1m.csv'))) {
     console.log(`bench skipped: ${DATA} is absent (the benchmarks read the real minute bars in ../shared/data)`);
     return;
   }
+  const self = fileURLToPath(import.meta.url);
   const figures: PipelineFigure[] = [];
-  for (const topology of [singleSymbol, multiSymbol]) {
-    const figure = await benchPipeline(topology.name, topology, DATA, runs);
+  for (const name of Object.keys(BENCH_CASES)) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--case', name], { encoding: 'utf8', env: process.env });
+    if (child.status !== 0) throw new Error(`bench case ${name} failed:\n${child.stderr}`);
+    const figure = JSON.parse(child.stdout.trim().split('\n').pop()!) as PipelineFigure;
     figures.push(figure);
-    console.log(
-      `${figure.name.padEnd(20)} ${figure.bars.toLocaleString('en-US').padStart(9)} bars  median ${figure.medianLoopMs.toFixed(1)} ms` +
-        `  ${Math.round(figure.barsPerSecond).toLocaleString('en-US').padStart(11)} bars/s  (best ${figure.bestLoopMs.toFixed(1)} ms, ${figure.runs} runs)` +
-        `  signals ${figure.signals} fills ${figure.fills}  peak RSS ${figure.peakRssMb.toFixed(0)} MB`,
-    );
+    console.log(format(figure));
   }
-  const report = { date: new Date().toISOString(), node: process.version, runs, figures };
-  const dir = new URL('../results/bench/', import.meta.url).pathname;
+  const report = { date: new Date().toISOString(), node: process.version, runsPerCase: runs, figures };
+  const dir = fileURLToPath(new URL('../results/bench/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `pipeline-${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
