@@ -127,11 +127,13 @@ function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
     if (!Number.isInteger(ratio) || ratio < 2) ctx.addIssue({ code: 'custom', path, message: `${s.timeframe} is not a multiple (>1) of ${source.timeframe}` });
   });
 
-  const ids = new Map<string, string>();
-  const claim = (id: string, what: string, path: (string | number)[]) => {
-    const previous = ids.get(id);
+  // Strategies and classifiers live in the feature container and share one namespace;
+  // portfolios have their own (a portfolio may be named after its strategy).
+  const namespaces = { feature: new Map<string, string>(), portfolio: new Map<string, string>() };
+  const claim = (space: keyof typeof namespaces, id: string, what: string, path: (string | number)[]) => {
+    const previous = namespaces[space].get(id);
     if (previous) ctx.addIssue({ code: 'custom', path, message: `id ${id} is already used by ${previous}` });
-    else ids.set(id, what);
+    else namespaces[space].set(id, what);
   };
   const checkInputs = (inputs: readonly string[], path: (string | number)[]) =>
     inputs.forEach((input, k) => {
@@ -143,7 +145,7 @@ function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
 
   t.classifiers.forEach((c, i) => {
     const path = ['classifiers', i];
-    claim(c.id, `classifier ${c.id}`, [...path, 'id']);
+    claim('feature', c.id, `classifier ${c.id}`, [...path, 'id']);
     checkInputs(c.inputs, path);
     if (!classifierTypes().includes(c.type)) {
       return ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `unknown classifier type "${c.type}" (known: ${classifierTypes().join(', ')})` });
@@ -152,7 +154,7 @@ function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
   });
   t.strategies.forEach((s, i) => {
     const path = ['strategies', i];
-    claim(s.id, `strategy ${s.id}`, [...path, 'id']);
+    claim('feature', s.id, `strategy ${s.id}`, [...path, 'id']);
     checkInputs(s.inputs, path);
     if (!strategyTypes().includes(s.type)) {
       return ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `unknown strategy type "${s.type}" (known: ${strategyTypes().join(', ')})` });
@@ -165,7 +167,7 @@ function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
   });
   const strategyIds = new Set(t.strategies.map((s) => s.id));
   t.portfolios.forEach((p, i) => {
-    claim(p.id, `portfolio ${p.id}`, ['portfolios', i, 'id']);
+    claim('portfolio', p.id, `portfolio ${p.id}`, ['portfolios', i, 'id']);
     p.strategies.forEach((s, k) => {
       if (!strategyIds.has(s)) ctx.addIssue({ code: 'custom', path: ['portfolios', i, 'strategies', k], message: `unknown strategy ${s} (declared: ${[...strategyIds].join(', ')})` });
     });
