@@ -1,3 +1,5 @@
+import { zoneConverter } from '../data/timezone.ts';
+
 /** Trading sessions per year (US equities), the factor for 1-day bars. */
 export const TRADING_DAYS_PER_YEAR = 252;
 export const WEEKS_PER_YEAR = 52;
@@ -42,7 +44,8 @@ export function periodsPerYear(
  * once per UTC day, which holds for every modern tz rule.
  */
 export function countSessions(ticks: Float64Array, timezone: string = DEFAULT_SESSION_TIMEZONE): number {
-  const offsetAt = utcOffsetFn(timezone);
+  const zone = zoneConverter(timezone);
+  const offsetAt = (t: number) => zone.offsetAtExact(t);
   const days = new Set<number>();
   let bucket = Number.NaN;
   let offsetBefore = 0; // offset for stamps < switchAt in the current bucket
@@ -80,41 +83,4 @@ export function countSessions(ticks: Float64Array, timezone: string = DEFAULT_SE
     }
   }
   return days.size;
-}
-
-/** (local wall-clock time read as UTC) - t, in ms, for the zone; throws RangeError on an unknown zone. */
-function utcOffsetFn(timezone: string): (t: number) => number {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    era: 'short',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const scratch = new Date(0);
-  return (t: number): number => {
-    let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    let bc = false;
-    for (const part of format.formatToParts(t)) {
-      switch (part.type) {
-        case 'era': bc = part.value.startsWith('B'); break;
-        case 'year': year = Number(part.value); break;
-        case 'month': month = Number(part.value); break;
-        case 'day': day = Number(part.value); break;
-        case 'hour': hour = Number(part.value); break;
-        case 'minute': minute = Number(part.value); break;
-        case 'second': second = Number(part.value); break;
-      }
-    }
-    // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
-    scratch.setTime(0);
-    scratch.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
-    scratch.setUTCHours(hour, minute, second, 0);
-    const wholeSecond = t - (((t % 1000) + 1000) % 1000);
-    return scratch.getTime() - wholeSecond;
-  };
 }

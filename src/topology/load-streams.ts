@@ -7,7 +7,7 @@ import { resampleBars } from '../data/resample.ts';
 import { generateSyntheticBars } from '../data/synthetic.ts';
 import type { SkippedRow } from '../data/validation.ts';
 import type { BarSeries } from '../data/bar-series.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, StreamPlan } from './plan.ts';
 
 export interface LoadedStreams {
   readonly series: BarSeries[];
@@ -22,6 +22,16 @@ export async function loadStreams(plan: Plan): Promise<LoadedStreams> {
   // Sources first, resampled streams after (they derive from a loaded stream).
   const ordered = [...plan.streams].sort((a, b) => Number(a.source.kind === 'resample') - Number(b.source.kind === 'resample'));
   for (const stream of ordered) {
+    try {
+      await loadStream(stream);
+    } catch (error) {
+      const at = plan.streams.indexOf(stream);
+      throw new Error(`data.streams[${at}] (${stream.id}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  return { series: plan.streams.map((s) => byId.get(s.id)!), skipped };
+
+  async function loadStream(stream: StreamPlan): Promise<void> {
     const { source } = stream;
     if (source.kind === 'file') {
       const loaded = await loadBars({ path: source.path, symbol: stream.symbol, timeframe: stream.timeframe, timezone: source.timezone, onInvalid });
@@ -37,5 +47,4 @@ export async function loadStreams(plan: Plan): Promise<LoadedStreams> {
       byId.set(stream.id, resampleBars(from, stream.timeframe, { timezone: source.timezone }));
     }
   }
-  return { series: plan.streams.map((s) => byId.get(s.id)!), skipped };
 }

@@ -43,8 +43,8 @@ export function parseTopology(text: string, label: string): TopologyConfig {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new TopologyError(label, doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      return `${label}${at ? `:${at.line}:${at.col}` : ''} YAML: ${e.message.split('\n')[0]}`;
+      const at = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      return `${label}:${at.line}:${at.col} YAML: ${e.message.split('\n')[0]}`;
     }));
   }
   const raw: unknown = doc.toJS();
@@ -59,7 +59,7 @@ export function parseTopology(text: string, label: string): TopologyConfig {
 /** Validates an in-memory config object (the TypeScript entry point), with the same messages. */
 export function validateTopology(input: unknown, label = 'topology'): TopologyConfig {
   const parsed = TopologySchema.safeParse(input);
-  if (!parsed.success) throw new TopologyError(label, parsed.error.issues.map((issue) => `${formatParamPath(issue.path as (string | number)[])}: ${issue.message}`));
+  if (!parsed.success) throw new TopologyError(label, parsed.error.issues.map((issue) => `${fieldPath(issue.path as (string | number)[])}: ${issue.message}`));
   return parsed.data;
 }
 
@@ -67,7 +67,12 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
   const path = issue.path as (string | number)[];
   const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
   const line = lineOf(doc, lines, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path);
-  return `${label}${line ? `:${line}` : ''} ${formatParamPath(path)}: ${issue.message}${keys}`;
+  return `${label}${line ? `:${line}` : ''} ${fieldPath(path)}: ${issue.message}${keys}`;
+}
+
+/** `strategies[0].params.fast_period`; the empty path is the top level of the file. */
+function fieldPath(path: (string | number)[]): string {
+  return path.length === 0 ? '(top level)' : formatParamPath(path);
 }
 
 /** Line of the deepest YAML node that exists along `path` (a missing key points at its parent). */

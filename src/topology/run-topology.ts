@@ -32,15 +32,19 @@ export function makeRunId(plan: Plan, now: Date): string {
   return `${stamp}-${plan.configHash.slice(0, 8)}`;
 }
 
-async function prepare(config: TopologyConfig, baseDir: string) {
+async function prepare(config: TopologyConfig, baseDir: string, label: string) {
   const plan = planTopology(config, baseDir);
-  const { series, skipped } = await loadStreams(plan);
-  return { plan, series, skipped };
+  try {
+    const { series, skipped } = await loadStreams(plan);
+    return { plan, series, skipped };
+  } catch (error) {
+    throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 async function execute(config: TopologyConfig, baseDir: string, topologyFile: string | null, options: RunTopologyOptions): Promise<TopologyRun> {
   const startedAt = new Date();
-  const { plan, series, skipped } = await prepare(config, baseDir);
+  const { plan, series, skipped } = await prepare(config, baseDir, topologyFile ?? 'topology');
   const runId = options.runId ?? makeRunId(plan, startedAt);
   const graph = buildGraph(plan, series);
   const outcome = runGraph(graph, { runId, onProgress: options.onProgress });
@@ -63,7 +67,7 @@ export async function runTopology(input: unknown, options: RunTopologyOptions & 
 /** Builds and initializes the graph of a topology file without running it, and describes it. */
 export async function dryRunTopologyFile(path: string): Promise<{ text: string; graph: Graph }> {
   const loaded = loadTopologyFile(path);
-  const { plan, series } = await prepare(loaded.config, loaded.baseDir);
+  const { plan, series } = await prepare(loaded.config, loaded.baseDir, path);
   const graph = buildGraph(plan, series);
   graph.root.initialize();
   const text = describeGraph(graph);
