@@ -99,6 +99,7 @@ export class EventTracer implements BusObserver {
     }
   }
 
+  /** With retention `none` the tracer may be left detached, so `seen` can be 0. */
   stats(): { seen: number; retained: number; completedTrades: number } {
     return { seen: this.seen, retained: this.events().length, completedTrades: this.completedTrades };
   }

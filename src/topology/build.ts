@@ -58,6 +58,8 @@ export function buildGraph(plan: Plan, series: readonly BarSeries[]): Graph {
     context,
   ));
   const tracer = new EventTracer(plan.config.engine.trace);
-  for (const container of root.walk()) tracer.attach(container.bus);
+  // A tracer that keeps nothing is not attached: observers make lazily built events
+  // (FEATURES, PORTFOLIO_UPDATE) get built, which a `none` trace would throw away.
+  if (plan.config.engine.trace.retention !== 'none') for (const container of root.walk()) tracer.attach(container.bus);
   return { plan, series, context, root, data, execution, portfolios, feature, tracer };
 }
