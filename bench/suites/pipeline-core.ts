@@ -3,11 +3,11 @@
  * the strategies, the portfolios and the broker. Data is loaded once, outside the timing;
  * each case is run several times on a freshly built graph and the median loop time counts.
  */
-import { validateTopology } from '../src/topology/load.ts';
-import { planTopology } from '../src/topology/plan.ts';
-import { loadStreams } from '../src/topology/load-streams.ts';
-import { buildGraph } from '../src/topology/build.ts';
-import { runGraph } from '../src/topology/run.ts';
+import { validateTopology } from '../../src/topology/load.ts';
+import { planTopology } from '../../src/topology/plan.ts';
+import { loadStreams } from '../../src/topology/load-streams.ts';
+import { buildGraph } from '../../src/topology/build.ts';
+import { runGraph } from '../../src/topology/run.ts';
 
 export interface PipelineFigure {
   readonly name: string;

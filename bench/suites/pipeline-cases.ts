@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+export const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
 const execution = { fill: 'next_open', commission: { type: 'percent', pct: 0.01 }, slippage_bps: 1 };
 
