@@ -10,6 +10,7 @@ import type { SignalValue } from '../strategies/types.ts';
 export const EVENT_TYPES = [
   'BAR', 'FEATURES', 'SIGNAL', 'CLASSIFICATION', 'ORDER', 'FILL', 'ORDER_REJECTED',
   'POSITION_OPEN', 'POSITION_CLOSE', 'PORTFOLIO_UPDATE', 'SYSTEM_START', 'SYSTEM_STOP', 'ERROR',
+  'RESULTS_STORED',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -160,6 +161,17 @@ export interface ErrorPayload {
   readonly failedEventId: number;
 }
 
+/** A store acknowledging durable records (or reporting a storage failure with `error`). */
+export interface ResultsStoredPayload {
+  readonly runId: string;
+  /** What was stored: 'timestep', 'trades', 'events', 'summary', 'decision', ... */
+  readonly kind: string;
+  readonly records: number;
+  readonly bytes: number;
+  readonly file: string | null;
+  readonly error?: string;
+}
+
 export interface PayloadMap {
   BAR: BarPayload;
   FEATURES: FeaturesPayload;
@@ -174,6 +186,7 @@ export interface PayloadMap {
   SYSTEM_START: SystemStartPayload;
   SYSTEM_STOP: SystemStopPayload;
   ERROR: ErrorPayload;
+  RESULTS_STORED: ResultsStoredPayload;
 }
 
 export interface RuntimeEvent<T extends EventType = EventType> {

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsyncDir } from '../storage/atomic.ts';
 
 export async function writeDirAtomically(target: string, write: (tempDir: string) => Promise<void>): Promise<void> {
   const parent = dirname(target);
@@ -29,15 +30,6 @@ export async function writeFileSynced(path: string, content: string): Promise<vo
   const handle = await fsp.open(path, 'w');
   try {
     await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const handle = await fsp.open(path, 'r');
-  try {
     await handle.sync();
   } finally {
     await handle.close();

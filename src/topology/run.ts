@@ -18,6 +18,11 @@ export interface RunOptions {
   /** Called every `progressEvery` bars and at the end. */
   readonly onProgress?: (progress: RunProgress) => void;
   readonly progressEvery?: number;
+  /**
+   * Called after the last bar of each clock tick has been fully processed (fills, signals,
+   * equity points recorded): where per-timestep results leave the synchronous loop.
+   */
+  readonly onTickEnd?: (ts: number, graph: Graph) => void;
 }
 
 export interface PortfolioOutcome {
@@ -55,6 +60,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   const { root, context, data, series, plan } = graph;
   const schedule = buildSchedule(series);
   const every = options.progressEvery ?? 50_000;
+  const { onTickEnd } = options;
   root.initialize();
   root.start();
   context.now = schedule.length > 0 ? schedule.closeTime[0] : 0;
@@ -65,6 +71,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     for (let i = 0; i < schedule.length; i++) {
       context.now = closeTime[i];
       data[streamIndex[i]].publishBar(barIdx[i], tickEnd[i] === 1);
+      if (onTickEnd && tickEnd[i] === 1) onTickEnd(closeTime[i], graph);
       if (options.onProgress && (i + 1) % every === 0) options.onProgress({ done: i + 1, total: schedule.length });
     }
     root.publish(root.event('SYSTEM_STOP', { reason: 'end_of_data' }));
