@@ -13,6 +13,7 @@ import type { FillReason, OrderPayload, RuntimeEvent } from '../core/events.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import { affordableQuantity, commissionFor, slipped, type ExecutionConfig } from '../execution/config.ts';
 import type { AccountView } from '../portfolio/account.ts';
+import type { PriceBoard } from '../portfolio/price-board.ts';
 
 interface PendingOrder {
   readonly order: OrderPayload;
@@ -25,7 +26,7 @@ export class ExecutionContainer extends Container {
   private readonly accounts = new Map<string, { account: AccountView; settings: ExecutionConfig }>();
   private fills = 0;
 
-  constructor(id: string, private readonly series: readonly BarSeries[], context: RunContext) {
+  constructor(id: string, private readonly series: readonly BarSeries[], private readonly board: PriceBoard, context: RunContext) {
     super(id, 'execution', context);
     this.pending = series.map(() => []);
     this.lastBar = new Int32Array(series.length).fill(-1);
@@ -44,14 +45,17 @@ export class ExecutionContainer extends Container {
     bus.subscribe('SYSTEM_STOP', (e) => this.onSystemStop(e), { subscriber: this.id });
   }
 
+  /** Fills the stream's pending orders at this bar's open, then marks its close on the board. */
   private onBar(event: RuntimeEvent<'BAR'>): void {
-    const s = event.payload.streamIndex;
-    this.lastBar[s] = event.payload.barIdx;
-    const queue = this.pending[s];
-    if (queue.length === 0) return;
-    this.pending[s] = [];
     const bar = event.payload;
-    for (const { order, event: orderEvent } of queue) this.execute(order, orderEvent, bar.open, bar.start, 'signal');
+    const s = bar.streamIndex;
+    this.lastBar[s] = bar.barIdx;
+    const queue = this.pending[s];
+    if (queue.length > 0) {
+      this.pending[s] = [];
+      for (const { order, event: orderEvent } of queue) this.execute(order, orderEvent, bar.open, bar.start, 'signal');
+    }
+    this.board.mark(s, bar.barIdx);
   }
 
   private onOrder(event: RuntimeEvent<'ORDER'>): void {

@@ -1,16 +1,18 @@
 /**
- * A portfolio: cash, sub-positions (one per strategy and traded stream), sizing, risk checks
- * and its own equity curve and trade list. It hears only its own strategies' signals and
- * only its own fills (keyed subscriptions). On each BAR it closes the previous tick's
- * equity point, marks the stream's price and checks stops against the bar's range; on a
- * SIGNAL it sizes and sends target orders; on a FILL it updates cash and positions.
+ * A portfolio: cash, sub-positions (one per strategy and traded stream), sizing, risk checks,
+ * its trade list and the ledger its equity curve is built from. It hears only its own
+ * strategies' signals and only its own fills (keyed subscriptions), and bars only of the
+ * streams it trades, only when it has stops to check. Prices come from the shared PriceBoard.
+ * On a SIGNAL it sizes and sends target orders; on a FILL it updates cash and positions.
  */
 import { Container, type RunContext } from '../core/container.ts';
 import type { OrderKind, OrderSize, RuntimeEvent } from '../core/events.ts';
-import { GrowableFloat64 } from '../core/growable.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import type { ExecutionConfig } from '../execution/config.ts';
 import type { AccountView } from '../portfolio/account.ts';
+import type { EquityCurveData } from '../portfolio/equity-curve.ts';
+import { FillLedger } from '../portfolio/fill-ledger.ts';
+import type { PriceBoard } from '../portfolio/price-board.ts';
 import type { PortfolioConfig } from '../portfolio/config.ts';
 import type { Trade } from '../portfolio/trade.ts';
 import type { SignalValue } from '../strategies/types.ts';
@@ -50,11 +52,8 @@ export class PortfolioContainer extends Container implements AccountView {
   private readonly projected = new Map<string, SignalValue>();
   /** The latest order sent per sub-position (an older pending one is superseded). */
   private readonly pendingOrder = new Map<string, number>();
-  private readonly lastPrice: Float64Array;
   private readonly hasStops: boolean;
-  private readonly curveTs = new GrowableFloat64(4096);
-  private readonly curveEquity = new GrowableFloat64(4096);
-  private readonly curveExposed: number[] = [];
+  readonly ledger: FillLedger;
   private readonly trades: Trade[] = [];
   private nextPositionId = 1;
   private rejected = 0;
@@ -66,34 +65,29 @@ export class PortfolioContainer extends Container implements AccountView {
     /** Execution settings in force for this portfolio (topology defaults plus its overrides). */
     readonly execution: ExecutionConfig,
     private readonly series: readonly BarSeries[],
+    private readonly board: PriceBoard,
+    /** Run stream indices this portfolio's strategies trade (their legs). */
+    private readonly tradedStreams: readonly number[],
     private readonly orderIds: { next(): number },
     context: RunContext,
   ) {
     super(`portfolio.${config.id}`, 'portfolio', context);
     this.cash = config.initial_cash;
-    this.lastPrice = new Float64Array(series.length).fill(NaN);
+    this.ledger = new FillLedger(config.initial_cash);
     this.hasStops = config.risk.stop_loss_pct !== undefined || config.risk.take_profit_pct !== undefined;
   }
 
   protected override onInitialize(): void {
     const bus = this.root.bus;
     const id = this.config.id;
-    bus.subscribe('BAR', (e) => this.onBar(e), { subscriber: this.id });
+    if (this.hasStops && this.tradedStreams.length > 0) {
+      const keys = [...new Set(this.tradedStreams.map((s) => this.series[s].id))];
+      bus.subscribe('BAR', (e) => this.checkStops(e), { subscriber: this.id, filter: { key: keys } });
+    }
     bus.subscribe('SIGNAL', (e) => this.onSignal(e), { subscriber: this.id, filter: { key: this.config.strategies } });
     bus.subscribe('FILL', (e) => this.onFill(e), { subscriber: this.id, filter: { key: id } });
     bus.subscribe('ORDER_REJECTED', (e) => this.onRejected(e), { subscriber: this.id, filter: { key: id } });
     bus.subscribe('SYSTEM_STOP', (e) => this.onSystemStop(e), { subscriber: this.id });
-  }
-
-  /**
-   * Subscribed at start, after every container has initialized, so it is the last BAR
-   * subscription: the equity point of a tick is recorded after everything of that tick
-   * (close fills included) and before anything of the next one (open fills).
-   */
-  protected override onStart(): void {
-    this.root.bus.subscribe('BAR', (e) => this.recordEquity(e.ts), {
-      subscriber: this.id, filter: { where: (e) => e.payload.tickEnd, describe: 'tickEnd (records the equity point)' },
-    });
   }
 
   // ---- AccountView (read by the simulated broker) ----
@@ -121,14 +115,9 @@ export class PortfolioContainer extends Container implements AccountView {
 
   // ---- event handlers ----
 
-  private onBar(event: RuntimeEvent<'BAR'>): void {
-    const bar = event.payload;
-    this.lastPrice[bar.streamIndex] = bar.close;
-    if (this.hasStops && this.positions.size > 0) this.checkStops(event);
-  }
-
   /** Stop-loss before take-profit when one bar reaches both (the conservative reading). */
   private checkStops(event: RuntimeEvent<'BAR'>): void {
+    if (this.positions.size === 0) return;
     const bar = event.payload;
     for (const p of [...this.positions.values()]) {
       if (p.streamIndex !== bar.streamIndex) continue;
@@ -250,6 +239,12 @@ export class PortfolioContainer extends Container implements AccountView {
       }, event));
       if (f.reason !== 'signal') this.projected.set(key, 0);
     }
+    this.ledger.record(this.context.tick, f.streamIndex, f.quantity, this.cash, this.positions.size);
+    if (this.bus.hasSubscribers('PORTFOLIO_UPDATE')) {
+      let gross = 0;
+      for (const p of this.positions.values()) gross += Math.abs(p.quantity * this.markPrice(p));
+      this.publish(this.event('PORTFOLIO_UPDATE', { portfolioId: this.config.id, cash: this.cash, equity: this.equityNow(), grossExposure: gross }, event), 'local');
+    }
   }
 
   private onRejected(event: RuntimeEvent<'ORDER_REJECTED'>): void {
@@ -264,38 +259,22 @@ export class PortfolioContainer extends Container implements AccountView {
   }
 
   private onSystemStop(event: RuntimeEvent<'SYSTEM_STOP'>): void {
-    if (!this.config.close_at_end || this.positions.size === 0) return;
+    if (!this.config.close_at_end) return;
     for (const p of [...this.positions.values()]) this.sendExit(p, 'end_of_data', undefined, event);
-    // The last point shows the equity after the end-of-data closes.
-    if (this.curveTs.length > 0) {
-      this.curveEquity.setLast(this.equityNow());
-      this.curveExposed[this.curveExposed.length - 1] = this.positions.size > 0 ? 1 : 0;
-    }
-  }
-
-  private recordEquity(ts: number): void {
-    const equity = this.equityNow();
-    this.curveTs.push(ts);
-    this.curveEquity.push(equity);
-    this.curveExposed.push(this.positions.size > 0 ? 1 : 0);
-    if (this.bus.hasSubscribers('PORTFOLIO_UPDATE')) {
-      let gross = 0;
-      for (const p of this.positions.values()) gross += Math.abs(p.quantity * this.markPrice(p));
-      this.publish(this.event('PORTFOLIO_UPDATE', { portfolioId: this.config.id, cash: this.cash, equity, grossExposure: gross }), 'local');
-    }
   }
 
   private markPrice(p: Position): number {
-    const price = this.lastPrice[p.streamIndex];
+    const price = this.board.close(p.streamIndex);
     return Number.isNaN(price) ? p.entryPrice : price;
   }
 
-  result(): PortfolioResult {
+  /** The run's outcome for this portfolio, given its equity curve (built from its ledger after the run). */
+  result(curve: EquityCurveData): PortfolioResult {
     return {
       id: this.config.id,
       initialCash: this.config.initial_cash,
       cash: this.cash,
-      equity: { ts: this.curveTs.toArray(), equity: this.curveEquity.toArray(), exposed: Uint8Array.from(this.curveExposed) },
+      equity: curve,
       trades: this.trades,
       rejectedOrders: this.rejected,
       signalsReceived: this.signalsReceived,

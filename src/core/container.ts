@@ -28,6 +28,8 @@ export class RunContext {
   readonly errors: RuntimeEvent<'ERROR'>[] = [];
   /** The clock: close time of the bars being published (epoch ms UTC). */
   now = 0;
+  /** Index of the current clock tick (0-based; end-of-data work belongs to the last tick). */
+  tick = 0;
   constructor(readonly errorPolicy: ErrorPolicy = 'fail') {}
 
   createBus(name: string): EventBus {

@@ -8,7 +8,8 @@
  *   └── features           alignment, FeatureHub, classifiers, strategies (BAR)
  *
  * Children are initialized in this order, so every BAR reaches the broker first (fills at
- * the open, stops), then the portfolios (equity, stop checks), then the strategies (the close).
+ * the open, then the bar's close is marked on the shared PriceBoard), then the portfolios
+ * with stops on that stream, then the strategies (the close).
  */
 import { Container, RunContext } from '../core/container.ts';
 import { EventIdSequence } from '../core/events.ts';
@@ -18,6 +19,7 @@ import { ExecutionContainer } from '../containers/execution-container.ts';
 import { FeatureContainer } from '../containers/feature-container.ts';
 import { PortfolioContainer } from '../containers/portfolio-container.ts';
 import type { BarSeries } from '../data/bar-series.ts';
+import { PriceBoard } from '../portfolio/price-board.ts';
 import type { Plan } from './plan.ts';
 
 export interface Graph {
@@ -42,10 +44,13 @@ export function buildGraph(plan: Plan, series: readonly BarSeries[]): Graph {
     return i;
   };
   const data = series.map((s, i) => root.addChild(new DataContainer(s, i, context)));
-  const execution = root.addChild(new ExecutionContainer('execution', series, context));
+  const board = new PriceBoard(series);
+  const execution = root.addChild(new ExecutionContainer('execution', series, board, context));
   const orderIds = new EventIdSequence();
+  const legStreams = new Map(plan.strategies.map((s) => [s.id, s.inputs.slice(0, s.legWeights.length).map(indexOf)]));
   const portfolios = plan.portfolios.map((p) => {
-    const portfolio = root.addChild(new PortfolioContainer(p.config, p.execution, series, orderIds, context));
+    const traded = [...new Set(p.config.strategies.flatMap((id) => legStreams.get(id) ?? []))];
+    const portfolio = root.addChild(new PortfolioContainer(p.config, p.execution, series, board, traded, orderIds, context));
     execution.registerAccount(p.config.id, portfolio, p.execution);
     return portfolio;
   });

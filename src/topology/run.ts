@@ -4,6 +4,7 @@
  */
 import { HandlerFailure } from '../core/bus.ts';
 import { buildSchedule } from '../clock/schedule.ts';
+import { buildEquityCurves } from '../portfolio/equity-curve.ts';
 import { computeMetrics, periodsPerYear, type Metrics } from '../metrics/index.ts';
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
 import type { Graph } from './build.ts';
@@ -71,9 +72,13 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     for (let i = 0; i < schedule.length; i++) {
       context.now = closeTime[i];
       data[streamIndex[i]].publishBar(barIdx[i], tickEnd[i] === 1);
-      if (onTickEnd && tickEnd[i] === 1) onTickEnd(closeTime[i], graph);
+      if (tickEnd[i] === 1) {
+        onTickEnd?.(closeTime[i], graph);
+        context.tick++;
+      }
       if (options.onProgress && (i + 1) % every === 0) options.onProgress({ done: i + 1, total: schedule.length });
     }
+    context.tick = Math.max(0, schedule.ticks - 1);
     root.publish(root.event('SYSTEM_STOP', { reason: 'end_of_data' }));
   } catch (error) {
     if (error instanceof HandlerFailure) throw new RunError(`run ${options.runId} failed: ${error.message}`, { cause: error.cause });
@@ -84,8 +89,9 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   root.stop();
 
   const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
-  const portfolios = graph.portfolios.map((p) => {
-    const result = p.result();
+  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger));
+  const portfolios = graph.portfolios.map((p, i) => {
+    const result = p.result(curves[i]);
     const ppy = plan.config.metrics.periods_per_year ?? periodsPerYear(minTimeframe, result.equity.ts, plan.config.data.timezone);
     const metrics = computeMetrics(
       result.equity,
