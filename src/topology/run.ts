@@ -38,6 +38,7 @@ export interface RunStats {
   readonly events: number;
   readonly signals: number;
   readonly fills: number;
+  /** Wall time of the bar loop plus the equity curves (data loading and metrics excluded). */
   readonly loopMs: number;
   readonly barsPerSecond: number;
 }
@@ -84,12 +85,13 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     if (error instanceof HandlerFailure) throw new RunError(`run ${options.runId} failed: ${error.message}`, { cause: error.cause });
     throw error;
   }
+  // Equity curves are part of the portfolios' work: timed with the loop.
+  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger));
   const loopMs = performance.now() - started;
   options.onProgress?.({ done: schedule.length, total: schedule.length });
   root.stop();
 
   const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
-  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger));
   const portfolios = graph.portfolios.map((p, i) => {
     const result = p.result(curves[i]);
     const ppy = plan.config.metrics.periods_per_year ?? periodsPerYear(minTimeframe, result.equity.ts, plan.config.data.timezone);
