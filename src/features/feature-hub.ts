@@ -8,9 +8,8 @@
 import type { BarSeries } from '../data/bar-series.ts';
 import type { TimeAlignmentBuffer } from '../clock/alignment-buffer.ts';
 import type { FeatureRequest } from '../strategies/types.ts';
-import type { Indicator, IndicatorSpec, PairIndicator } from './indicator.ts';
-import { canonicalFeatureName } from './canonical-name.ts';
-import { getIndicator, resolveIndicatorParams } from './registry.ts';
+import type { Indicator, PairIndicator } from './indicator.ts';
+import { resolveFeature } from './feature-key.ts';
 
 /** Where a consumer reads one feature: `values[index]` of a shared indicator. */
 export interface FeatureSlot {
@@ -40,40 +39,25 @@ export class FeatureHub {
    * `streams` maps the consumer's input positions to run stream indices.
    */
   request(request: FeatureRequest, streams: readonly number[], consumer: string): FeatureSlot {
-    const streamAt = (position: number) => {
-      const s = streams[position];
-      if (s === undefined) throw new Error(`${consumer}: feature asks for input stream ${position} but only ${streams.length} input(s) are configured`);
-      return s;
-    };
-    if ('pair' in request) {
-      const spec = getIndicator(request.pair);
-      if (spec.kind !== 'pair') throw new Error(`${consumer}: ${request.pair} is not a pair indicator`);
-      const params = resolveIndicatorParams(request.pair, request.params ?? {});
-      const a = streamAt(request.streams[0]);
-      const b = streamAt(request.streams[1]);
-      const names = featureNames(request.pair, params, request.output, spec);
-      const streamsText = `(${this.series[a].id},${this.series[b].id})`;
-      const group = `${names.group}${streamsText}`;
-      const entry = this.byKey.get(group) ?? this.add(group, spec.outputs, () => {
-        const indicator = spec.create(params);
+    const feature = resolveFeature(request, streams.map((s) => this.series[s]?.id), consumer);
+    const [a, b] = feature.positions.map((position) => streams[position]);
+    const { spec, params } = feature;
+    let entry = this.byKey.get(feature.group);
+    if (!entry) {
+      let values: Float64Array;
+      if (spec.kind === 'pair') {
+        const indicator = spec.create(params as never);
         this.pairs.push({ a, b, indicator });
-        return indicator.values;
-      });
-      return this.slot(`${names.full}${streamsText}`, entry, names.output, consumer);
+        values = indicator.values;
+      } else {
+        const indicator = spec.create(params as never);
+        this.barIndicators[a].push(indicator);
+        values = indicator.values;
+      }
+      entry = { values, outputs: spec.outputs };
+      this.byKey.set(feature.group, entry);
     }
-    const spec = getIndicator(request.indicator);
-    if (spec.kind !== 'bar') throw new Error(`${consumer}: ${request.indicator} is a pair indicator; request it with "pair"`);
-    const params = resolveIndicatorParams(request.indicator, request.params ?? {});
-    const stream = streamAt(request.stream ?? 0);
-    const names = featureNames(request.indicator, params, request.output, spec);
-    const prefix = `${this.series[stream].id}.`;
-    const group = prefix + names.group;
-    const entry = this.byKey.get(group) ?? this.add(group, spec.outputs, () => {
-      const indicator = spec.create(params);
-      this.barIndicators[stream].push(indicator);
-      return indicator.values;
-    });
-    return this.slot(prefix + names.full, entry, names.output, consumer);
+    return { key: feature.key, values: entry.values, index: entry.outputs.indexOf(feature.output) };
   }
 
   /** Feeds bar `barIdx` of stream `streamIndex` to every indicator on that stream. */
@@ -108,29 +92,4 @@ export class FeatureHub {
   get updateCount(): number {
     return this.updates;
   }
-
-  private add(key: string, outputs: readonly string[], create: () => Float64Array) {
-    const entry = { values: create(), outputs };
-    this.byKey.set(key, entry);
-    return entry;
-  }
-
-  private slot(key: string, entry: { values: Float64Array; outputs: readonly string[] }, output: string, consumer: string): FeatureSlot {
-    const index = entry.outputs.indexOf(output);
-    if (index < 0) throw new Error(`${consumer}: feature ${key} has no output "${output}" (outputs: ${entry.outputs.join(', ')})`);
-    return { key, values: entry.values, index };
-  }
-}
-
-/**
- * `full` names one output (`bollinger_20_2.0_upper`); `group` names the indicator instance
- * that computes all its outputs (`bollinger_20_2.0`), so asking for upper and lower shares one.
- */
-function featureNames(name: string, params: Readonly<Record<string, unknown>>, output: string | undefined, spec: IndicatorSpec) {
-  const chosen = output ?? spec.outputs[0];
-  if (!spec.outputs.includes(chosen)) throw new Error(`indicator ${name} has no output "${chosen}" (outputs: ${spec.outputs.join(', ')})`);
-  const full = canonicalFeatureName(name, params, chosen, spec);
-  const suffix = `_${chosen}`;
-  const group = spec.outputs.length > 1 && full.endsWith(suffix) ? full.slice(0, -suffix.length) : full;
-  return { full, group, output: chosen };
 }
