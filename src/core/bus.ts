@@ -1,8 +1,9 @@
 /**
  * The event bus: eventemitter3 underneath, typed subscriptions on top.
  *
- * - Delivery is synchronous, in subscription order, and depth-first: an event published
- *   from inside a handler is fully delivered before the outer publish moves on.
+ * - Delivery is synchronous, in subscription order (whatever mix of keyed, predicate and
+ *   unfiltered subscriptions), and depth-first: an event published from inside a handler is
+ *   fully delivered before the outer publish moves on.
  * - Filters are either routing keys (`{ key }`, e.g. a strategy id for SIGNAL, a portfolio id
  *   for FILL), which route by topic name (`SIGNAL:<key>`) so a signal reaches only its
  *   subscribers without any predicate being run, or a predicate (`{ where, describe }`).
@@ -68,6 +69,11 @@ export class EventBus {
   private readonly emitter = new EventEmitter();
   private readonly keyedSubscriptions = new Map<EventType, number>();
   private readonly topicNames = new Map<EventType, Map<string, string>>();
+  /** Subscription order of every delivering function, so mixed keyed/unkeyed delivery keeps it. */
+  private readonly order = new WeakMap<Function, number>();
+  private nextOrder = 0;
+  /** Per type and key: the unkeyed and key-matching listeners merged in subscription order. */
+  private readonly routes = new Map<EventType, Map<string, Function[]>>();
   private readonly infos: SubscriptionInfo[] = [];
   private publishObservers: BusObserver[] = [];
   private deliverObservers: BusObserver[] = [];
@@ -89,7 +95,9 @@ export class EventBus {
       );
     }
     const deliver = this.wrap(type, handler, subscriber);
-    const removers: Array<() => void> = [];
+    this.order.set(deliver, this.nextOrder++);
+    this.routes.delete(type);
+    const removers: Array<() => void> = [() => this.routes.delete(type)];
     let filterText = 'none';
     if (filter && 'key' in filter) {
       const keys = typeof filter.key === 'string' ? [filter.key] : [...filter.key];
@@ -110,6 +118,7 @@ export class EventBus {
       const guarded = (event: RuntimeEvent<T>) => {
         if (where(event)) deliver(event);
       };
+      this.order.set(guarded, this.order.get(deliver)!);
       this.emitter.on(type, guarded);
       removers.push(() => this.emitter.off(type, guarded));
     } else {
@@ -129,11 +138,30 @@ export class EventBus {
     this.published++;
     const observers = this.publishObservers;
     for (let i = 0; i < observers.length; i++) observers[i].onPublish!(event, this);
-    this.emitter.emit(event.type, event);
-    if ((this.keyedSubscriptions.get(event.type) ?? 0) > 0) {
-      const key = routingKey(event);
-      if (key !== undefined) this.emitter.emit(this.topic(event.type, key), event);
+    if ((this.keyedSubscriptions.get(event.type) ?? 0) === 0) {
+      this.emitter.emit(event.type, event);
+      return;
     }
+    // Keyed and unkeyed subscribers of this type: deliver in subscription order.
+    const key = routingKey(event);
+    if (key === undefined) {
+      this.emitter.emit(event.type, event);
+      return;
+    }
+    const listeners = this.route(event.type, key);
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as (e: AnyEvent) => void)(event);
+  }
+
+  private route(type: EventType, key: string): Function[] {
+    let byKey = this.routes.get(type);
+    if (!byKey) this.routes.set(type, (byKey = new Map()));
+    let listeners = byKey.get(key);
+    if (!listeners) {
+      listeners = [...this.emitter.listeners(type), ...this.emitter.listeners(this.topic(type, key))];
+      listeners.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+      byKey.set(key, listeners);
+    }
+    return listeners;
   }
 
   /** True when anything listens for `type` (lets hot paths skip building events nobody reads). */

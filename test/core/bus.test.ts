@@ -141,3 +141,22 @@ describe('EventBus errors', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('EventBus order across filter kinds', () => {
+  it('delivers keyed, predicate and unfiltered subscribers of one type in subscription order', () => {
+    const { bus, signal } = setup();
+    const log: string[] = [];
+    bus.subscribe('SIGNAL', () => log.push('keyed-1'), { subscriber: 'a', filter: { key: 's' } });
+    bus.subscribe('SIGNAL', () => log.push('predicate-2'), { subscriber: 'b', filter: { where: () => true, describe: 'all' } });
+    bus.subscribe('SIGNAL', () => log.push('keyed-other'), { subscriber: 'c', filter: { key: 'other' } });
+    bus.subscribe('SIGNAL', () => log.push('keyed-3'), { subscriber: 'd', filter: { key: ['x', 's'] } });
+    bus.subscribe('SIGNAL', () => log.push('predicate-4'), { subscriber: 'e', filter: { where: () => true, describe: 'all' } });
+    bus.publish(signal('s'));
+    expect(log).toEqual(['keyed-1', 'predicate-2', 'keyed-3', 'predicate-4']);
+    // A later subscription joins the cached route in its place.
+    bus.subscribe('SIGNAL', () => log.push('keyed-5'), { subscriber: 'f', filter: { key: 's' } });
+    log.length = 0;
+    bus.publish(signal('s'));
+    expect(log).toEqual(['keyed-1', 'predicate-2', 'keyed-3', 'predicate-4', 'keyed-5']);
+  });
+});

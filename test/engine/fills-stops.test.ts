@@ -242,3 +242,25 @@ describe('stop with commission', () => {
     checkNear(run.result.cash, 99_480.5, 'final cash');
   });
 });
+
+describe('stop checks and signal_close entries', () => {
+  it('a position entered at a bar close is not checked against that same bar range', () => {
+    // fill: signal_close. Signal at bar 2's close: buy 100 at C2 = 100 (entry time closeOf(2)).
+    // Stop 5% -> 95. Bar 2's own low is 90: it traded before the entry, so it must not stop
+    // the position. Bar 3 (low 96) does not reach 95; bar 4 (open 97, low 94) does: fills
+    // at the level 95 at closeOf(4). pnl = (95 - 100) * 100 = -500.
+    const bars: Ohlc[] = [
+      flat(100), // 0
+      flat(100), // 1
+      { open: 100, high: 101, low: 90, close: 100 }, // 2  signal + entry at the close
+      { open: 99, high: 100, low: 96, close: 98 }, // 3
+      { open: 97, high: 98, low: 94, close: 96 }, // 4  stop at 95
+      flat(96), // 5
+    ];
+    const run = runScripted(bars, { 2: 1 }, { sizing: HUNDRED, risk: { stop_loss_pct: 5 }, execution: { fill: 'signal_close' } });
+    expect(run.fills).toHaveLength(2);
+    checkFill(run.fills[0], { quantity: 100, price: 100, basePrice: 100, commission: 0, barIdx: 2, fillTime: closeOf(2), reason: 'signal', opening: true });
+    checkFill(run.fills[1], { quantity: -100, price: 95, basePrice: 95, commission: 0, barIdx: 4, fillTime: closeOf(4), reason: 'stop_loss', opening: false });
+    checkNear(run.result.trades[0].pnl, -500, 'pnl');
+  });
+});
