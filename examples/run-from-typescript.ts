@@ -22,6 +22,7 @@ const run = await runTopology(
   { outDir: null },
 );
 
+if (run.mode === 'signal_generation') throw new Error('this example runs a backtest');
 for (const p of run.outcome.portfolios) {
   console.log(`${p.result.id}: total return ${(p.metrics.total_return * 100).toFixed(2)}%, Sharpe ${p.metrics.sharpe?.toFixed(3)}, ${p.metrics.trades} trades`);
 }

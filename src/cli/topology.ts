@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { dryRunTopologyFile, runTopologyFile } from '../topology/run-topology.ts';
+import { dryRunTopologyFile, runTopologyFile, type GenerationRun } from '../topology/run-topology.ts';
 import { metricsOf } from '../results/write-run.ts';
 import { metricsTable } from './metrics-table.ts';
 
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     .name('topology')
     .description('Run a topology file (event-driven backtest).')
     .argument('<file>', 'topology YAML file')
-    .option('--out <dir>', 'results folder (default results/<name>/<run id>); must not exist')
+    .option('--out <dir>', 'results folder of a backtest or replay (default results/<name>/<run id>); must not exist')
     .option('--json', 'print the metrics as JSON on stdout (no table, no progress bar)')
     .option('--dry-run', 'print the container tree and every subscription, without running')
     .option('--no-write', 'run without writing a results folder')
@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       : undefined,
   });
   if (started) bar!.stop();
+  if (run.mode === 'signal_generation') return reportGeneration(run, flags.json === true);
   const { outcome, dir } = run;
   if (flags.json) {
     process.stdout.write(JSON.stringify({ run_id: outcome.runId, results_dir: dir, metrics: metricsOf(outcome), stats: outcome.stats, errors: outcome.errors }, null, 2) + '\n');
@@ -67,6 +68,29 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(metricsTable(outcome.portfolios.map((p) => ({ id: p.result.id, metrics: p.metrics }))) + '\n');
   if (outcome.errors.length > 0) process.stdout.write(`\n${outcome.errors.length} handler error(s) (on_handler_error: continue):\n${outcome.errors.map((e) => `  ${e}`).join('\n')}\n`);
   if (dir) process.stdout.write(`\nresults: ${dir}\n`);
+  return 0;
+}
+
+function reportGeneration(run: GenerationRun, json: boolean): number {
+  const { generation: g } = run;
+  const computed = g.entries.filter((e) => e.status === 'computed');
+  if (json) {
+    process.stdout.write(JSON.stringify({ run_id: run.runId, store: g.storeDir, entries: g.entries, totals: g.manifest?.totals ?? null, stats: g.stats }, null, 2) + '\n');
+    return 0;
+  }
+  if (computed.length === 0) {
+    process.stdout.write(`nothing to compute: all ${g.entries.length} instances are already in the signal store ${g.storeDir}\n`);
+  } else {
+    const s = g.stats!;
+    process.stdout.write(`run ${run.runId}: computed ${computed.length} of ${g.entries.length} instances over ${s.bars.toLocaleString('en-US')} bars in ${s.loopMs.toFixed(0)} ms; store ${g.storeDir}\n`);
+  }
+  const header = ['kind', 'id', 'hash', 'status', 'changes', 'sparse rows', 'dense rows'];
+  const rows = g.entries.map((e) => [e.kind, e.id, e.hash.slice(0, 12), e.status, String(e.changes), String(e.rows), String(e.denseRows)]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  process.stdout.write(['', line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n');
+  const t = g.manifest?.totals;
+  if (t) process.stdout.write(`\nstore totals: ${t.strategies} strategies, ${t.classifiers} classifiers, ${t.signal_rows + t.classifier_rows} sparse rows for ${t.dense_signal_rows + t.dense_classifier_rows} dense rows (compression ${t.compression_ratio?.toFixed(1) ?? '-'}x)\n`);
   return 0;
 }
 

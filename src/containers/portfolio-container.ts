@@ -57,6 +57,8 @@ export class PortfolioContainer extends Container implements AccountView {
   private readonly trades: Trade[] = [];
   private nextPositionId = 1;
   private rejected = 0;
+  /** Latest regime of the regime filter's classifier (null before its first classification). */
+  private regime: string | null = null;
   private signalsReceived = 0;
   private fillsReceived = 0;
 
@@ -88,6 +90,16 @@ export class PortfolioContainer extends Container implements AccountView {
     bus.subscribe('FILL', (e) => this.onFill(e), { subscriber: this.id, filter: { key: id } });
     bus.subscribe('ORDER_REJECTED', (e) => this.onRejected(e), { subscriber: this.id, filter: { key: id } });
     bus.subscribe('SYSTEM_STOP', (e) => this.onSystemStop(e), { subscriber: this.id });
+    const filter = this.config.regime_filter;
+    if (filter) {
+      bus.subscribe('CLASSIFICATION', (e) => (this.regime = e.payload.regime), { subscriber: this.id, filter: { key: filter.classifier } });
+    }
+  }
+
+  /** Whether the regime filter (if any) allows opening a position now. */
+  private regimeAllowsOpening(): boolean {
+    const filter = this.config.regime_filter;
+    return !filter || (this.regime !== null && filter.regimes.includes(this.regime));
   }
 
   // ---- AccountView (read by the simulated broker) ----
@@ -145,10 +157,14 @@ export class PortfolioContainer extends Container implements AccountView {
     const { strategyId, value, legs } = event.payload;
     let weightSum = 0;
     for (const leg of legs) weightSum += Math.abs(leg.weight);
+    const mayOpen = this.regimeAllowsOpening();
     for (const leg of legs) {
       const key = subKey(strategyId, leg.streamIndex);
-      const target = (value === 0 || leg.weight === 0 ? 0 : value * Math.sign(leg.weight)) as SignalValue;
-      if (target === (this.projected.get(key) ?? 0)) continue;
+      const projected = this.projected.get(key) ?? 0;
+      let target = (value === 0 || leg.weight === 0 ? 0 : value * Math.sign(leg.weight)) as SignalValue;
+      // Outside the allowed regimes a signal may only close what is held (boundary-aware filter).
+      if (target !== 0 && !mayOpen) target = 0;
+      if (target === projected) continue;
       const orderId = this.orderIds.next();
       const base = { orderId, portfolioId: this.config.id, strategyId, stream: leg.stream, streamIndex: leg.streamIndex, symbol: leg.symbol };
       const size = target === 0 ? { quantity: 0 } : this.openingSize(leg.price, Math.abs(leg.weight) / weightSum, Math.abs(leg.weight), key);

@@ -44,5 +44,11 @@ export const PortfolioConfigSchema = z.strictObject({
   /** Close every open position at the last bar's close when the data ends. */
   close_at_end: z.boolean().default(true),
   execution: ExecutionOverrideSchema.optional(),
+  /**
+   * Open positions only while `classifier` is in one of `regimes`; closing signals are always
+   * honoured (a position opened in the regime closes on its strategy's signal, even after
+   * the regime changed). A signal reversing a position outside the regimes only closes it.
+   */
+  regime_filter: z.strictObject({ classifier: IdSchema, regimes: z.array(z.string()).min(1) }).optional(),
 });
 export type PortfolioConfig = z.infer<typeof PortfolioConfigSchema>;

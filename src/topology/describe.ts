@@ -13,7 +13,9 @@ function tree(container: Container, prefix: string, last: boolean, isRoot: boole
 
 /** Requires an initialized graph (subscriptions are made in initialize). */
 export function describeGraph(graph: Graph): string {
-  const out: string[] = [`topology ${graph.plan.name} (config sha256 ${graph.plan.configHash})`, '', 'containers:'];
+  const { plan } = graph;
+  const store = plan.signalStore ? `, signal store ${plan.signalStore}` : '';
+  const out: string[] = [`topology ${plan.name}: mode ${plan.mode}${store} (config sha256 ${plan.configHash})`, '', 'containers:'];
   tree(graph.root, '  ', true, true, out);
   out.push('', 'subscriptions (per bus, in delivery order):');
   const rows = [...graph.root.walk()].flatMap((c) => c.bus.subscriptions());

@@ -9,7 +9,7 @@ import type { ExecutionConfig } from '../execution/config.ts';
 import type { PortfolioConfig } from '../portfolio/config.ts';
 import { getStrategy, resolveStrategyParams } from '../strategies/registry.ts';
 import type { ClassifierDefinition, StrategyDefinition } from '../strategies/types.ts';
-import { canonicalJson, sha256 } from './config-hash.ts';
+import { canonicalJson, sha256 } from '../core/canonical-json.ts';
 import type { TopologyConfig } from './schema.ts';
 
 export type StreamSource =
@@ -44,8 +44,13 @@ export interface PortfolioPlan {
   readonly execution: ExecutionConfig;
 }
 
+export type RunMode = TopologyConfig['mode'];
+
 export interface Plan {
   readonly name: string;
+  readonly mode: RunMode;
+  /** Absolute path of the signal store (generation and replay modes). */
+  readonly signalStore: string | null;
   readonly config: TopologyConfig;
   /** SHA-256 of the canonical JSON of the validated config (defaults filled in). */
   readonly configHash: string;
@@ -81,5 +86,7 @@ export function planTopology(config: TopologyConfig, baseDir: string): Plan {
   }));
   const portfolios = config.portfolios.map((p) => ({ config: p, execution: { ...config.execution, ...p.execution } }));
   const hashed = { ...config, strategies: strategies.map((s) => ({ id: s.id, type: s.definition.type, params: s.params, inputs: s.inputs })) };
-  return { name: config.name, config, configHash: sha256(canonicalJson(hashed)), streams, strategies, classifiers, portfolios };
+  const store = config.signals?.store;
+  const signalStore = store === undefined ? null : isAbsolute(store) ? store : resolve(baseDir, store);
+  return { name: config.name, mode: config.mode, signalStore, config, configHash: sha256(canonicalJson(hashed)), streams, strategies, classifiers, portfolios };
 }

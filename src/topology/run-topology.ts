@@ -1,42 +1,58 @@
 /**
- * The library entry points: run a topology file, or a topology object from TypeScript.
- * Validation and data loading happen before anything is written, and the results folder
- * appears atomically at the end, so a failing run leaves no output behind.
+ * The library entry points: run a topology file, or a topology object from TypeScript, in
+ * whatever mode it names. Validation and data loading happen before anything is written;
+ * a results folder (backtest, replay) appears atomically at the end, and the signal store
+ * (generation) is updated file by file with its index and manifest last.
  */
 import { resolve } from 'node:path';
 import { loadTopologyFile, validateTopology } from './load.ts';
 import { planTopology, type Plan } from './plan.ts';
 import { loadStreams } from './load-streams.ts';
-import { buildGraph, type Graph } from './build.ts';
+import { buildGraph, type Graph, type ReplayInputs } from './build.ts';
 import { describeGraph } from './describe.ts';
 import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
+import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
+import { loadReplayInputs } from './replay-inputs.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
 import type { TopologyConfig } from './schema.ts';
 
 export interface RunTopologyOptions {
-  /** Results folder; default `results/<topology name>/<run id>`; `null` writes nothing. */
+  /** Results folder (backtest, replay); default `results/<topology name>/<run id>`; `null` writes nothing. */
   readonly outDir?: string | null;
   readonly runId?: string;
   readonly onProgress?: (progress: RunProgress) => void;
 }
 
-export interface TopologyRun {
+/** A backtest or a signal replay: portfolios, metrics and (unless disabled) a results folder. */
+export interface PortfolioRun {
+  readonly mode: 'backtest' | 'signal_replay';
   readonly record: RunRecord;
   readonly outcome: RunOutcome;
   /** Where the results were written, or null. */
   readonly dir: string | null;
 }
 
+/** A signal generation: what was computed or skipped, and the store's manifest. */
+export interface GenerationRun {
+  readonly mode: 'signal_generation';
+  readonly runId: string;
+  readonly generation: GenerationOutcome;
+}
+
+export type TopologyRun = PortfolioRun | GenerationRun;
+
 export function makeRunId(plan: Plan, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${plan.configHash.slice(0, 8)}`;
 }
 
+/** Plans and loads the data; errors name the topology (`label`) and the stream. */
 async function prepare(config: TopologyConfig, baseDir: string, label: string) {
   const plan = planTopology(config, baseDir);
   try {
     const { series, skipped } = await loadStreams(plan);
-    return { plan, series, skipped };
+    const replay = plan.mode === 'signal_replay' ? await loadReplayInputs(plan, series) : undefined;
+    return { plan, series, skipped, replay };
   } catch (error) {
     throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -44,14 +60,17 @@ async function prepare(config: TopologyConfig, baseDir: string, label: string) {
 
 async function execute(config: TopologyConfig, baseDir: string, topologyFile: string | null, options: RunTopologyOptions): Promise<TopologyRun> {
   const startedAt = new Date();
-  const { plan, series, skipped } = await prepare(config, baseDir, topologyFile ?? 'topology');
+  const { plan, series, skipped, replay } = await prepare(config, baseDir, topologyFile ?? 'topology');
   const runId = options.runId ?? makeRunId(plan, startedAt);
-  const graph = buildGraph(plan, series);
+  if (plan.mode === 'signal_generation') {
+    return { mode: 'signal_generation', runId, generation: await generateSignals(plan, series, { runId, topologyFile, startedAt }) };
+  }
+  const graph = buildGraph(plan, series, replay);
   const outcome = runGraph(graph, { runId, onProgress: options.onProgress });
   const record: RunRecord = { plan, topologyFile, series, skipped, outcome, startedAt, finishedAt: new Date() };
   const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
   if (dir) await writeRunResults(dir, record);
-  return { record, outcome, dir };
+  return { mode: plan.mode, record, outcome, dir };
 }
 
 export async function runTopologyFile(path: string, options: RunTopologyOptions = {}): Promise<TopologyRun> {
@@ -59,7 +78,7 @@ export async function runTopologyFile(path: string, options: RunTopologyOptions 
   return execute(loaded.config, loaded.baseDir, loaded.file, options);
 }
 
-/** Runs a topology given as an object (e.g. built in TypeScript); relative bar paths resolve against `baseDir`. */
+/** Runs a topology given as an object (e.g. built in TypeScript); relative paths resolve against `baseDir`. */
 export async function runTopology(input: unknown, options: RunTopologyOptions & { baseDir?: string } = {}): Promise<TopologyRun> {
   return execute(validateTopology(input), options.baseDir ?? process.cwd(), null, options);
 }
@@ -67,10 +86,12 @@ export async function runTopology(input: unknown, options: RunTopologyOptions & 
 /** Builds and initializes the graph of a topology file without running it, and describes it. */
 export async function dryRunTopologyFile(path: string): Promise<{ text: string; graph: Graph }> {
   const loaded = loadTopologyFile(path);
-  const { plan, series } = await prepare(loaded.config, loaded.baseDir, path);
-  const graph = buildGraph(plan, series);
+  const { plan, series, replay } = await prepare(loaded.config, loaded.baseDir, path);
+  const graph = buildGraph(plan, series, replay);
   graph.root.initialize();
   const text = describeGraph(graph);
   graph.root.cleanup();
   return { text, graph };
 }
+
+export type { ReplayInputs };

@@ -102,7 +102,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     );
     return { result, metrics, periodsPerYear: ppy };
   });
-  const featureStats = graph.feature.stats();
+  const featureStats = graph.feature?.stats() ?? { signals: graph.replay?.signalCount ?? 0, strategyCalls: {}, features: [] };
   const outcome: RunOutcome = {
     runId: options.runId,
     portfolios,
@@ -111,7 +111,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
       ticks: schedule.ticks,
       events: context.ids.count,
       signals: featureStats.signals,
-      fills: graph.execution.fillCount,
+      fills: graph.execution?.fillCount ?? 0,
       loopMs,
       barsPerSecond: loopMs > 0 ? schedule.length / (loopMs / 1000) : 0,
     },

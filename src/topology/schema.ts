@@ -10,7 +10,7 @@ import { isTimeframe, streamId, timeframeMs } from '../core/timeframe.ts';
 import { ExecutionConfigSchema } from '../execution/config.ts';
 import { PortfolioConfigSchema } from '../portfolio/config.ts';
 import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../strategies/registry.ts';
-import { classifierTypes, safeResolveClassifierParams } from '../classifiers/registry.ts';
+import { classifierTypes, getClassifier, safeResolveClassifierParams } from '../classifiers/registry.ts';
 import type { ParamsResult } from '../strategies/resolve.ts';
 
 const SymbolSchema = z.string().regex(/^[A-Za-z0-9.^=-]{1,32}$/, 'symbols use letters, digits and . ^ = - (max 32)');
@@ -80,7 +80,10 @@ export const TraceSchema = z.discriminatedUnion('retention', [
 const TopologyShape = z.strictObject({
   name: IdSchema,
   description: z.string().optional(),
-  mode: z.literal('backtest').default('backtest'),
+  /** One config shape, three graphs: see docs/topology.md ("Modes"). */
+  mode: z.enum(['backtest', 'signal_generation', 'signal_replay']).default('backtest'),
+  /** The signal store written by signal_generation and read by signal_replay (relative to this file). */
+  signals: z.strictObject({ store: z.string().min(1) }).optional(),
   data: z.strictObject({
     timezone: TimeZoneSchema.default('America/New_York'),
     missing_bars: z.enum(['skip', 'ffill']).default('skip'),
@@ -89,7 +92,7 @@ const TopologyShape = z.strictObject({
   }),
   classifiers: z.array(ClassifierConfigSchema).default([]),
   strategies: z.array(StrategyConfigSchema).min(1),
-  portfolios: z.array(PortfolioConfigSchema).min(1),
+  portfolios: z.array(PortfolioConfigSchema).default([]),
   execution: ExecutionConfigSchema.prefault({}),
   engine: z
     .strictObject({
@@ -108,7 +111,13 @@ const TopologyShape = z.strictObject({
 
 type Shape = z.infer<typeof TopologyShape>;
 
+function checkMode(t: Shape, ctx: z.RefinementCtx): void {
+  if (t.mode !== 'backtest' && !t.signals) ctx.addIssue({ code: 'custom', path: ['signals'], message: `mode ${t.mode} needs signals: { store: <directory> }` });
+  if (t.mode !== 'signal_generation' && t.portfolios.length === 0) ctx.addIssue({ code: 'custom', path: ['portfolios'], message: `mode ${t.mode} needs at least one portfolio` });
+}
+
 function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
+  checkMode(t, ctx);
   const streams = new Map<string, number>();
   t.data.streams.forEach((s, i) => {
     const id = streamId(s.symbol, s.timeframe);
@@ -166,7 +175,20 @@ function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
     addParamIssues(safeResolveStrategyParams(s.type, s.params), path);
   });
   const strategyIds = new Set(t.strategies.map((s) => s.id));
+  const classifiersById = new Map(t.classifiers.map((c) => [c.id, c]));
   t.portfolios.forEach((p, i) => {
+    if (p.regime_filter) {
+      const path = ['portfolios', i, 'regime_filter'];
+      const classifier = classifiersById.get(p.regime_filter.classifier);
+      if (!classifier) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'classifier'], message: `unknown classifier ${p.regime_filter.classifier} (declared: ${[...classifiersById.keys()].join(', ') || 'none'})` });
+      } else if (classifierTypes().includes(classifier.type)) {
+        const known = getClassifier(classifier.type).regimes;
+        p.regime_filter.regimes.forEach((r, k) => {
+          if (!known.includes(r)) ctx.addIssue({ code: 'custom', path: [...path, 'regimes', k], message: `classifier ${classifier.id} (${classifier.type}) has no regime "${r}" (regimes: ${known.join(', ')})` });
+        });
+      }
+    }
     claim('portfolio', p.id, `portfolio ${p.id}`, ['portfolios', i, 'id']);
     p.strategies.forEach((s, k) => {
       if (!strategyIds.has(s)) ctx.addIssue({ code: 'custom', path: ['portfolios', i, 'strategies', k], message: `unknown strategy ${s} (declared: ${[...strategyIds].join(', ')})` });

@@ -27,7 +27,7 @@ describe('FeatureHub deduplication', () => {
     });
     expect([...outcome.features].sort()).toEqual(['SYN_1d.bollinger_20_2.0', 'SYN_1d.sma_10', 'SYN_1d.sma_30', 'SYN_1d.sma_50']);
     // 4 indicators x 400 bars: each bar updates each indicator exactly once.
-    expect(graph.feature.hub.updateCount).toBe(4 * 400);
+    expect(graph.feature!.hub.updateCount).toBe(4 * 400);
   });
 });
 

@@ -1,0 +1,99 @@
+/**
+ * Reading a signal store, refusing anything that cannot be trusted: a missing store, a
+ * manifest of another format or version, an index or signal file that is truncated or
+ * corrupt, or whose footer does not match the index. Errors name the store and the file.
+ */
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { readParquetFile, type ParquetTable } from '../parquet/index.ts';
+import { FORMAT_VERSION, MANIFEST_FILE, STORE_FORMAT, StoreManifestSchema, type StoreManifest } from './format.ts';
+import { readIndex, type IndexRow } from './store-index.ts';
+import type { ClassifierRows, SignalRows } from './signal-writer.ts';
+
+export class SignalStoreError extends Error {
+  override name = 'SignalStoreError';
+}
+
+export interface StoreState {
+  readonly dir: string;
+  readonly manifest: StoreManifest;
+  readonly strategies: IndexRow[];
+  readonly classifiers: IndexRow[];
+}
+
+export async function readStoreState(dir: string, options: { allowMissing: true }): Promise<StoreState | null>;
+export async function readStoreState(dir: string, options?: { allowMissing?: false }): Promise<StoreState>;
+export async function readStoreState(dir: string, options: { allowMissing?: boolean } = {}): Promise<StoreState | null> {
+  const manifestPath = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await fsp.readFile(manifestPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (options.allowMissing) return null;
+      throw new SignalStoreError(`signal store not found: ${dir} (no ${MANIFEST_FILE}; run a signal_generation topology first)`);
+    }
+    throw new SignalStoreError(`signal store ${dir}: cannot read ${MANIFEST_FILE}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new SignalStoreError(`signal store ${dir}: ${MANIFEST_FILE} is not valid JSON (truncated or corrupt): ${(error as Error).message}`);
+  }
+  const format = (raw as { format?: unknown; format_version?: unknown } | null) ?? {};
+  if (format.format !== STORE_FORMAT) throw new SignalStoreError(`signal store ${dir}: ${MANIFEST_FILE} is not a ${STORE_FORMAT} manifest`);
+  if (format.format_version !== FORMAT_VERSION) {
+    throw new SignalStoreError(`signal store ${dir} has format version ${String(format.format_version)}; this engine reads version ${FORMAT_VERSION} only (regenerate the signals)`);
+  }
+  const parsed = StoreManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new SignalStoreError(`signal store ${dir}: invalid ${MANIFEST_FILE}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const readOne = async (kind: 'strategy' | 'classifier') => {
+    try {
+      return await readIndex(dir, kind);
+    } catch (error) {
+      throw new SignalStoreError(`signal store ${dir}: cannot read the ${kind} index: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return { dir, manifest: parsed.data, strategies: await readOne('strategy'), classifiers: await readOne('classifier') };
+}
+
+async function readChecked(dir: string, row: IndexRow, what: string): Promise<ParquetTable> {
+  const path = join(dir, row.path);
+  let table: ParquetTable;
+  try {
+    table = await readParquetFile(path);
+  } catch (error) {
+    throw new SignalStoreError(`${what} ${row.id}: ${path} is unreadable (missing, truncated or corrupt): ${(error as Error).message}`, { cause: error });
+  }
+  const meta = table.metadata;
+  if (meta.format !== STORE_FORMAT || meta.format_version !== String(FORMAT_VERSION)) {
+    throw new SignalStoreError(`${what} ${row.id}: ${path} is not a version ${FORMAT_VERSION} ${STORE_FORMAT} file`);
+  }
+  if (meta.hash !== row.hash) throw new SignalStoreError(`${what} ${row.id}: ${path} holds hash ${meta.hash}, the index says ${row.hash}`);
+  if (table.rowCount !== row.rows || meta.rows !== String(row.rows)) {
+    throw new SignalStoreError(`${what} ${row.id}: ${path} has ${table.rowCount} rows, the index says ${row.rows} (truncated or replaced)`);
+  }
+  return table;
+}
+
+const numbers = (c: ArrayLike<unknown>) => Array.from(c as ArrayLike<number>, Number);
+const strings = (c: ArrayLike<unknown>) => Array.from(c as ArrayLike<string>, String);
+
+export async function readSignalRows(dir: string, row: IndexRow): Promise<SignalRows> {
+  const { columns: c } = await readChecked(dir, row, 'strategy');
+  return {
+    seq: numbers(c.seq), leg: numbers(c.leg), barIdx: numbers(c.bar_idx), ts: numbers(c.ts),
+    stream: strings(c.stream), symbol: strings(c.symbol), timeframe: strings(c.timeframe),
+    value: numbers(c.value), weight: numbers(c.weight), price: numbers(c.price),
+  };
+}
+
+export async function readClassifierRows(dir: string, row: IndexRow): Promise<ClassifierRows> {
+  const { columns: c } = await readChecked(dir, row, 'classifier');
+  return {
+    seq: numbers(c.seq), barIdx: numbers(c.bar_idx), ts: numbers(c.ts), stream: strings(c.stream),
+    oldRegime: Array.from(c.old_regime as ArrayLike<string | null>, (v) => (v === null || v === undefined ? null : String(v))),
+    newRegime: strings(c.new_regime), confidence: numbers(c.confidence),
+  };
+}
