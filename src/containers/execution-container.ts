@@ -45,6 +45,21 @@ export class ExecutionContainer extends Container {
     bus.subscribe('SYSTEM_STOP', (e) => this.onSystemStop(e), { subscriber: this.id });
   }
 
+  /** Whether orders wait for the next bar of this stream (that bar must be published). */
+  hasPending(streamIndex: number): boolean {
+    return this.pending[streamIndex].length > 0;
+  }
+
+  /**
+   * A bar the (sparse) clock did not publish because nothing waits for it: the broker still
+   * knows it happened and its close is marked, exactly as if it had been published.
+   */
+  skipBar(streamIndex: number, barIdx: number): void {
+    if (this.pending[streamIndex].length > 0) throw new Error(`bar ${barIdx} of stream ${streamIndex} skipped while orders wait for it`);
+    this.lastBar[streamIndex] = barIdx;
+    this.board.mark(streamIndex, barIdx);
+  }
+
   /** Fills the stream's pending orders at this bar's open, then marks its close on the board. */
   private onBar(event: RuntimeEvent<'BAR'>): void {
     const bar = event.payload;

@@ -115,6 +115,13 @@ export class PortfolioContainer extends Container implements AccountView {
     return this.cash + net - gross;
   }
 
+  /** Whether a stop-loss or take-profit must watch this stream's bars now. */
+  watchesStream(streamIndex: number): boolean {
+    if (!this.hasStops) return false;
+    for (const p of this.positions.values()) if (p.streamIndex === streamIndex) return true;
+    return false;
+  }
+
   positionQuantity(strategyId: string, streamIndex: number): number {
     return this.positions.get(subKey(strategyId, streamIndex))?.quantity ?? 0;
   }

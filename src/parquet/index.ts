@@ -116,6 +116,23 @@ function toColumnSource(path: string, column: ParquetColumnInput): ColumnSource 
     throw new ParquetFileError(path, `parquet write ${path}: column "${name}" (${type}): ${why}`);
   };
   let values: ColumnSource['data'];
+  // Nulls: kept as nulls in a nullable column (never coerced to 0 or NaN), refused otherwise.
+  const isTyped = ArrayBuffer.isView(data);
+  let firstNull = -1;
+  if (!isTyped) for (let i = 0; i < data.length && firstNull < 0; i++) if (data[i] === null || data[i] === undefined) firstNull = i;
+  if (firstNull >= 0) {
+    if (!column.nullable) fail(`row ${firstNull}: null in a column that is not nullable`);
+    values = Array.from(data, (v, i) => {
+      if (v === null || v === undefined) return null;
+      if (type === 'INT64' || type === 'TIMESTAMP_MILLIS') {
+        if (typeof v === 'bigint') return v;
+        if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+        return fail(`row ${i}: expected an integer, got ${String(v)}`);
+      }
+      return v;
+    }) as ColumnSource['data'];
+    return { name, data: values, type: WRITE_TYPE[type], nullable: true };
+  }
   switch (type) {
     case 'DOUBLE':
       values = data instanceof Float64Array ? data : Float64Array.from(data as ArrayLike<number>);

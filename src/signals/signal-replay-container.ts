@@ -36,6 +36,7 @@ export class SignalReplayContainer extends Container {
   private readonly entries: Entry[] = [];
   private readonly streamIndex: Map<string, number>;
   private readonly lastValue: SignalValue[];
+  private readonly rowTicks: ReadonlySet<number>;
   private cursor = 0;
   private published = 0;
   private signals = 0;
@@ -63,6 +64,12 @@ export class SignalReplayContainer extends Container {
       }
     });
     this.entries.sort((a, b) => a.ts - b.ts || a.kind - b.kind || a.instance - b.instance);
+    this.rowTicks = new Set(this.entries.map((e) => e.ts));
+  }
+
+  /** Whether stored rows fall on the tick closing at `ts` (that tick's last bar must be published). */
+  hasRowsAt(ts: number): boolean {
+    return this.rowTicks.has(ts);
   }
 
   protected override onInitialize(): void {

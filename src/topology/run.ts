@@ -34,6 +34,8 @@ export interface PortfolioOutcome {
 
 export interface RunStats {
   readonly bars: number;
+  /** Bars published on the bus (fewer than `bars` under a replay's sparse clock). */
+  readonly publishedBars: number;
   readonly ticks: number;
   readonly events: number;
   readonly signals: number;
@@ -54,6 +56,26 @@ export interface RunOutcome {
   readonly trace: { readonly seen: number; readonly retained: number; readonly completedTrades: number };
 }
 
+/**
+ * The sparse clock of a replay: which bars must be published. Replay knows when its stored
+ * rows fall, so a bar is published only if something can happen on it: stored rows on its
+ * tick, orders waiting for its open, or a stop watching its stream. Every other bar is only
+ * marked (its close becomes the stream's price), which changes no result: the equivalence
+ * tests prove it. Null (publish every bar) outside replay, with `replay_clock: full`, or when
+ * a per-tick hook wants every tick.
+ */
+function sparseClock(graph: Graph, options: RunOptions): ((stream: number, ts: number, tickEnd: boolean) => boolean) | null {
+  const { replay, execution, plan } = graph;
+  if (!replay || !execution || plan.config.engine.replay_clock === 'full' || options.onTickEnd) return null;
+  const stopWatchers = graph.portfolios.filter((p) => p.config.risk.stop_loss_pct !== undefined || p.config.risk.take_profit_pct !== undefined);
+  return (stream, ts, tickEnd) => {
+    if (tickEnd && replay.hasRowsAt(ts)) return true;
+    if (execution.hasPending(stream)) return true;
+    for (let k = 0; k < stopWatchers.length; k++) if (stopWatchers[k].watchesStream(stream)) return true;
+    return false;
+  };
+}
+
 export class RunError extends Error {
   override name = 'RunError';
 }
@@ -62,6 +84,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   const { root, context, data, series, plan } = graph;
   const schedule = buildSchedule(series);
   const every = options.progressEvery ?? 50_000;
+  let published = 0;
   const { onTickEnd } = options;
   root.initialize();
   root.start();
@@ -70,9 +93,15 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   try {
     root.publish(root.event('SYSTEM_START', { runId: options.runId, topology: plan.name }));
     const { streamIndex, barIdx, closeTime, tickEnd } = schedule;
+    const needs = sparseClock(graph, options);
     for (let i = 0; i < schedule.length; i++) {
       context.now = closeTime[i];
-      data[streamIndex[i]].publishBar(barIdx[i], tickEnd[i] === 1);
+      if (needs === null || needs(streamIndex[i], closeTime[i], tickEnd[i] === 1)) {
+        data[streamIndex[i]].publishBar(barIdx[i], tickEnd[i] === 1);
+        published++;
+      } else {
+        graph.execution!.skipBar(streamIndex[i], barIdx[i]);
+      }
       if (tickEnd[i] === 1) {
         onTickEnd?.(closeTime[i], graph);
         context.tick++;
@@ -108,6 +137,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     portfolios,
     stats: {
       bars: schedule.length,
+      publishedBars: published,
       ticks: schedule.ticks,
       events: context.ids.count,
       signals: featureStats.signals,

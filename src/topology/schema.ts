@@ -97,6 +97,11 @@ const TopologyShape = z.strictObject({
   engine: z
     .strictObject({
       on_handler_error: z.enum(['fail', 'continue']).default('fail'),
+      /**
+       * signal_replay only: `sparse` publishes only the bars where something can happen
+       * (stored rows, pending open fills, active stops); `full` publishes every bar.
+       */
+      replay_clock: z.enum(['sparse', 'full']).default('sparse'),
       trace: TraceSchema.default({ retention: 'trade_complete' }),
     })
     .prefault({}),

@@ -1,0 +1,194 @@
+/**
+ * Signal store figures (issue: signal generation and replay), for 100 strategy instances
+ * over SPY_1m, QQQ_1m and NVDA_1m, each traded by its own portfolio:
+ * - storage: rows and bytes of the sparse store versus a dense per-bar store (written here
+ *   the same way, one Parquet file per instance), classifier changes versus dense states;
+ * - replay-vs-regenerate: full backtest (features + strategies + portfolios) versus replay
+ *   (reading the store + portfolios), interleaved in one process, both checked exact;
+ * - regenerate-memory / replay-memory: each alone in its own process, for peak memory.
+ */
+import { existsSync, mkdtempSync, promises as fsp, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchSuite } from '../suite.ts';
+import { DATA } from './pipeline-cases.ts';
+import { validateTopology } from '../../src/topology/load.ts';
+import { planTopology, type Plan } from '../../src/topology/plan.ts';
+import { loadStreams } from '../../src/topology/load-streams.ts';
+import { buildGraph } from '../../src/topology/build.ts';
+import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
+import { generateSignals } from '../../src/topology/generate-signals.ts';
+import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
+import { readStoreState } from '../../src/signals/store-reader.ts';
+import { writeParquetFile } from '../../src/parquet/index.ts';
+import type { BarSeries } from '../../src/data/bar-series.ts';
+
+const SYMBOLS = ['SPY', 'QQQ', 'NVDA'];
+
+function instances() {
+  const strategies: { id: string; type: string; params: Record<string, number>; inputs: string[] }[] = [];
+  for (const sym of SYMBOLS) {
+    const input = [`${sym}_1m`];
+    for (const fast of [5, 10, 20]) for (const slow of [50, 100, 200]) {
+      strategies.push({ id: `${sym}_sma_${fast}_${slow}`, type: 'sma_crossover', params: { fast_period: fast, slow_period: slow }, inputs: input });
+      strategies.push({ id: `${sym}_ema_${fast}_${slow}`, type: 'ema_crossover', params: { fast_period: fast, slow_period: slow }, inputs: input });
+    }
+    for (const period of [7, 14, 21]) for (const [oversold, overbought] of [[30, 70], [25, 75]]) {
+      strategies.push({ id: `${sym}_rsi_${period}_${oversold}`, type: 'rsi_mean_reversion', params: { period, oversold, overbought }, inputs: input });
+    }
+    for (const period of [20, 40]) for (const std of [2, 2.5]) {
+      strategies.push({ id: `${sym}_boll_${period}_${std}`, type: 'bollinger_mean_reversion', params: { period, std_dev: std }, inputs: input });
+    }
+    strategies.push({ id: `${sym}_macd`, type: 'macd_crossover', params: {}, inputs: input });
+    for (const period of [20, 50, 100]) strategies.push({ id: `${sym}_donchian_${period}`, type: 'donchian_breakout', params: { period }, inputs: input });
+  }
+  for (const period of [60, 120]) {
+    strategies.push({ id: `pairs_spy_qqq_${period}`, type: 'pairs_zscore', params: { period }, inputs: ['SPY_1m', 'QQQ_1m'] });
+    strategies.push({ id: `pairs_qqq_nvda_${period}`, type: 'pairs_zscore', params: { period }, inputs: ['QQQ_1m', 'NVDA_1m'] });
+  }
+  return strategies;
+}
+
+export function benchTopology(mode: string, store: string) {
+  const strategies = instances();
+  return {
+    name: 'bench-signals',
+    mode,
+    signals: { store },
+    data: { timezone: 'America/New_York', missing_bars: 'ffill', streams: SYMBOLS.map((symbol) => ({ symbol, timeframe: '1m', file: join(DATA, `${symbol}_1m.csv`) })) },
+    classifiers: SYMBOLS.flatMap((sym) => [
+      { id: `${sym}_trend`, type: 'trend', params: { fast_period: 50, slow_period: 200 }, inputs: [`${sym}_1m`] },
+      { id: `${sym}_vol`, type: 'volatility', params: { period: 30, low: 0.0005, high: 0.0015 }, inputs: [`${sym}_1m`] },
+    ]),
+    strategies,
+    portfolios: strategies.map((s) => ({ id: `p_${s.id}`, strategies: [s.id] })),
+    execution: { commission: { type: 'percent', pct: 0.01 }, slippage_bps: 1 },
+    engine: { trace: { retention: 'none' } },
+  };
+}
+
+const plans = (store: string) => ({
+  backtest: planTopology(validateTopology(benchTopology('backtest', store)), DATA),
+  generation: planTopology(validateTopology(benchTopology('signal_generation', store)), DATA),
+  replay: planTopology(validateTopology(benchTopology('signal_replay', store)), DATA),
+});
+
+async function prepared(store: string) {
+  const p = plans(store);
+  const { series } = await loadStreams(p.backtest);
+  return { ...p, series };
+}
+
+const regenerate = (plan: Plan, series: readonly BarSeries[]) => runGraph(buildGraph(plan, series), { runId: 'regenerate' });
+async function replay(plan: Plan, series: readonly BarSeries[]) {
+  return runGraph(buildGraph(plan, series, await loadReplayInputs(plan, series)), { runId: 'replay' });
+}
+const fingerprint = (o: RunOutcome) => JSON.stringify(o.portfolios.map((p) => [p.result.trades, Array.from(p.result.equity.equity)]));
+const peakRssMb = () => (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const f of await fsp.readdir(dir)) total += statSync(join(dir, f)).size;
+  return total;
+}
+
+async function storage() {
+  const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
+  const { generation, series } = await prepared(store);
+  const started = performance.now();
+  await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
+  const generateMs = performance.now() - started;
+  const state = await readStoreState(store);
+  // The dense alternative: one row per bar (and leg) per instance, written the same way.
+  const dense = join(store, '..', 'dense');
+  await fsp.mkdir(join(dense, 'signals'), { recursive: true });
+  await fsp.mkdir(join(dense, 'classifiers'), { recursive: true });
+  const byId = new Map(series.map((s) => [s.id, s]));
+  for (const row of state.strategies) {
+    const n = byId.get(row.inputs[0])!.length * Math.max(1, row.legWeights.length);
+    await writeParquetFile(join(dense, 'signals', `${row.hash}.parquet`), [
+      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i % byId.get(row.inputs[0])!.length) },
+      { name: 'leg', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => Math.floor(i / byId.get(row.inputs[0])!.length)) },
+      { name: 'value', type: 'INT32', data: new Int32Array(n) },
+    ]);
+  }
+  for (const row of state.classifiers) {
+    const n = byId.get(row.inputs[0])!.length;
+    await writeParquetFile(join(dense, 'classifiers', `${row.hash}.parquet`), [
+      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i) },
+      { name: 'regime', type: 'STRING', data: Array.from({ length: n }, (_, i) => ['up', 'down', 'flat'][i % 3]) },
+    ]);
+  }
+  const t = state.manifest.totals;
+  return {
+    instances: t.strategies,
+    classifiers: t.classifiers,
+    generateMs,
+    signalRows: t.signal_rows,
+    denseSignalRows: t.dense_signal_rows,
+    signalBytes: await dirBytes(join(store, 'signals')),
+    denseSignalBytes: await dirBytes(join(dense, 'signals')),
+    classifierRows: t.classifier_rows,
+    denseClassifierRows: t.dense_classifier_rows,
+    classifierBytes: await dirBytes(join(store, 'classifiers')),
+    denseClassifierBytes: await dirBytes(join(dense, 'classifiers')),
+    compressionRatio: t.compression_ratio,
+    peakRssMb: peakRssMb(),
+  };
+}
+
+async function replayVsRegenerate() {
+  const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
+  const { backtest, generation, replay: replayPlan, series } = await prepared(store);
+  await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
+  const regenMs: number[] = [];
+  const replayMs: number[] = [];
+  let exact = true;
+  for (let i = 0; i < 3; i++) {
+    let t = performance.now();
+    const full = regenerate(backtest, series);
+    regenMs.push(performance.now() - t);
+    t = performance.now();
+    const replayed = await replay(replayPlan, series);
+    replayMs.push(performance.now() - t);
+    if (i === 0) exact = fingerprint(full) === fingerprint(replayed);
+  }
+  const bars = series.reduce((n, s) => n + s.length, 0);
+  return { instances: backtest.strategies.length, bars, regenerateMedianMs: median(regenMs), replayMedianMs: median(replayMs), speedup: median(regenMs) / median(replayMs), exact, peakRssMb: peakRssMb() };
+}
+
+async function alone(which: 'regenerate' | 'replay') {
+  const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
+  if (which === 'replay') {
+    const { generation, series } = await prepared(store);
+    await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
+  }
+  const { backtest, replay: replayPlan, series } = await prepared(store);
+  const baseline = peakRssMb();
+  const t = performance.now();
+  const outcome = which === 'regenerate' ? regenerate(backtest, series) : await replay(replayPlan, series);
+  return { which, ms: performance.now() - t, trades: outcome.portfolios.reduce((n, p) => n + p.result.trades.length, 0), peakRssMb: peakRssMb(), rssBeforeRunMb: baseline };
+}
+
+export const suite: BenchSuite = {
+  name: 'signals',
+  cases: () => ['storage', 'replay-vs-regenerate', 'regenerate-memory', 'replay-memory'],
+  skip: () => (existsSync(join(DATA, 'SPY_1m.csv')) ? null : `${DATA} is absent`),
+  runCase: async (name) => {
+    if (name === 'storage') {
+      const f = await storage();
+      return {
+        figure: f,
+        line: `storage: ${f.instances} instances, signals ${f.signalRows.toLocaleString('en-US')} rows / ${(f.signalBytes / 1024).toFixed(0)} KiB sparse vs ${f.denseSignalRows.toLocaleString('en-US')} rows / ${(f.denseSignalBytes / 1024).toFixed(0)} KiB dense; ` +
+          `classifiers ${f.classifierRows.toLocaleString('en-US')} rows / ${(f.classifierBytes / 1024).toFixed(0)} KiB vs ${f.denseClassifierRows.toLocaleString('en-US')} rows / ${(f.denseClassifierBytes / 1024).toFixed(0)} KiB; ratio ${f.compressionRatio?.toFixed(1)}x rows; generation ${f.generateMs.toFixed(0)} ms`,
+      };
+    }
+    if (name === 'replay-vs-regenerate') {
+      const f = await replayVsRegenerate();
+      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms, replay ${f.replayMedianMs.toFixed(0)} ms: ${f.speedup.toFixed(1)}x faster, exact ${f.exact}` };
+    }
+    const f = await alone(name === 'replay-memory' ? 'replay' : 'regenerate');
+    return { figure: f, line: `${f.which} alone: ${f.ms.toFixed(0)} ms, ${f.trades} trades, peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.rssBeforeRunMb.toFixed(0)} MB before the run)` };
+  },
+};
