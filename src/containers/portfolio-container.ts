@@ -43,7 +43,6 @@ export interface PortfolioResult {
   readonly fillsReceived: number;
 }
 
-const subKey = (strategyId: string, streamIndex: number) => `${strategyId}|${streamIndex}`;
 
 export class PortfolioContainer extends Container implements AccountView {
   private cash: number;
@@ -102,6 +101,14 @@ export class PortfolioContainer extends Container implements AccountView {
     return !filter || (this.regime !== null && filter.regimes.includes(this.regime));
   }
 
+  /** `strategy|stream` keys, built once per sub-position rather than on every signal and fill. */
+  private readonly keyCache = new Map<string, string[]>();
+  private subKey(strategyId: string, streamIndex: number): string {
+    let keys = this.keyCache.get(strategyId);
+    if (!keys) this.keyCache.set(strategyId, (keys = []));
+    return (keys[streamIndex] ??= `${strategyId}|${streamIndex}`);
+  }
+
   // ---- AccountView (read by the simulated broker) ----
 
   buyingPower(): number {
@@ -123,7 +130,7 @@ export class PortfolioContainer extends Container implements AccountView {
   }
 
   positionQuantity(strategyId: string, streamIndex: number): number {
-    return this.positions.get(subKey(strategyId, streamIndex))?.quantity ?? 0;
+    return this.positions.get(this.subKey(strategyId, streamIndex))?.quantity ?? 0;
   }
 
   equityNow(): number {
@@ -166,14 +173,13 @@ export class PortfolioContainer extends Container implements AccountView {
     for (const leg of legs) weightSum += Math.abs(leg.weight);
     const mayOpen = this.regimeAllowsOpening();
     for (const leg of legs) {
-      const key = subKey(strategyId, leg.streamIndex);
+      const key = this.subKey(strategyId, leg.streamIndex);
       const projected = this.projected.get(key) ?? 0;
       let target = (value === 0 || leg.weight === 0 ? 0 : value * Math.sign(leg.weight)) as SignalValue;
       // Outside the allowed regimes a signal may only close what is held (boundary-aware filter).
       if (target !== 0 && !mayOpen) target = 0;
       if (target === projected) continue;
       const orderId = this.orderIds.next();
-      const base = { orderId, portfolioId: this.config.id, strategyId, stream: leg.stream, streamIndex: leg.streamIndex, symbol: leg.symbol };
       const size = target === 0 ? { quantity: 0 } : this.openingSize(leg.price, Math.abs(leg.weight) / weightSum, Math.abs(leg.weight), key);
       if (typeof size === 'string') {
         this.publish(this.event('ORDER_REJECTED', { orderId, portfolioId: this.config.id, strategyId, symbol: leg.symbol, reason: size }, event));
@@ -181,7 +187,10 @@ export class PortfolioContainer extends Container implements AccountView {
       }
       this.pendingOrder.set(key, orderId);
       this.projected.set(key, target);
-      this.publish(this.event('ORDER', { ...base, kind: 'market', target, size, decisionBarIdx: leg.barIdx }, event));
+      this.publish(this.event('ORDER', {
+        orderId, portfolioId: this.config.id, strategyId, stream: leg.stream, streamIndex: leg.streamIndex, symbol: leg.symbol,
+        kind: 'market', target, size, decisionBarIdx: leg.barIdx,
+      }, event));
     }
   }
 
@@ -223,7 +232,7 @@ export class PortfolioContainer extends Container implements AccountView {
   private onFill(event: RuntimeEvent<'FILL'>): void {
     this.fillsReceived++;
     const f = event.payload;
-    const key = subKey(f.strategyId, f.streamIndex);
+    const key = this.subKey(f.strategyId, f.streamIndex);
     this.cash -= f.quantity * f.price + f.commission;
     if (f.opening) {
       const long = f.quantity > 0;
@@ -236,7 +245,8 @@ export class PortfolioContainer extends Container implements AccountView {
         openCorrelationId: event.correlationId,
       };
       this.positions.set(key, position);
-      this.publish(this.event('POSITION_OPEN', {
+      // Position events are built only when someone listens (a trace, a store, a UI).
+      if (this.root.bus.hasSubscribers('POSITION_OPEN')) this.publish(this.event('POSITION_OPEN', {
         portfolioId: this.config.id, strategyId: f.strategyId, positionId: position.positionId, symbol: f.symbol,
         quantity: f.quantity, entryPrice: f.price, barIdx: f.barIdx,
       }, event));
@@ -255,7 +265,7 @@ export class PortfolioContainer extends Container implements AccountView {
         exitTime: f.fillTime, exitBarIdx: f.barIdx, exitPrice: f.price,
         commission, pnl, returnPct: pnl / (Math.abs(p.quantity) * p.entryPrice), bars: f.barIdx - p.entryBarIdx, exitReason: f.reason,
       });
-      this.publish(this.event('POSITION_CLOSE', {
+      if (this.root.bus.hasSubscribers('POSITION_CLOSE')) this.publish(this.event('POSITION_CLOSE', {
         portfolioId: this.config.id, strategyId: p.strategyId, positionId: p.positionId, symbol: f.symbol,
         quantity: p.quantity, entryPrice: p.entryPrice, barIdx: f.barIdx, exitPrice: f.price, pnl, reason: f.reason,
         openCorrelationId: p.openCorrelationId,

@@ -27,7 +27,7 @@ interface Cursor {
   open: number;
   readonly units: Float64Array;
   /** Streams with non-zero units, in the order they were first held. */
-  held: number[];
+  readonly held: number[];
   readonly out: EquityCurveData;
 }
 
@@ -53,7 +53,7 @@ export function buildEquityCurves(schedule: Schedule, series: readonly BarSeries
         const before = c.units[s];
         c.units[s] = before + c.quantity[c.next];
         if (before === 0 && c.units[s] !== 0) c.held.push(s);
-        else if (c.units[s] === 0) c.held = c.held.filter((h) => h !== s);
+        else if (c.units[s] === 0) c.held.splice(c.held.indexOf(s), 1);
         c.cash = c.cashAfter[c.next];
         c.open = c.openAfter[c.next];
         c.next++;

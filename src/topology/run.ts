@@ -121,9 +121,10 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   root.stop();
 
   const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
+  // Every portfolio's curve has one point per tick: the same periods per year for all.
+  const ppy = plan.config.metrics.periods_per_year ?? (curves.length > 0 ? periodsPerYear(minTimeframe, curves[0].ts, plan.config.data.timezone) : 0);
   const portfolios = graph.portfolios.map((p, i) => {
     const result = p.result(curves[i]);
-    const ppy = plan.config.metrics.periods_per_year ?? periodsPerYear(minTimeframe, result.equity.ts, plan.config.data.timezone);
     const metrics = computeMetrics(
       result.equity,
       result.trades.map((t) => ({ pnl: t.pnl, returnPct: t.returnPct, entryTs: t.entryTime, exitTs: t.exitTime, bars: t.bars })),

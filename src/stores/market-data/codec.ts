@@ -32,16 +32,14 @@ export function recordColumns(spec: KindSpec, records: readonly StoredRecord[], 
       for (let i = 0; i < records.length; i++) data[i] = records[i][c.name] as number;
       return { name: c.name, type: 'TIMESTAMP_MILLIS', data, encoding: 'DELTA_BINARY_PACKED' };
     }
-    if (c.type === 'number') {
-      // An absent optional number is stored as NaN, not null: src/parquet turns a null in a
-      // DOUBLE column into 0 (Float64Array.from), and NaN is unambiguous because every schema
-      // requires finite numbers.
+    if (c.type === 'number' && !c.optional) {
       const data = new Float64Array(records.length);
-      for (let i = 0; i < records.length; i++) data[i] = (records[i][c.name] as number | undefined) ?? Number.NaN;
+      for (let i = 0; i < records.length; i++) data[i] = records[i][c.name] as number;
       return { name: c.name, type: 'DOUBLE', data };
     }
+    // An absent optional field is a null in a nullable column (NULL for DuckDB too).
     const data = records.map((r) => r[c.name] ?? null);
-    return { name: c.name, type: 'STRING', data, nullable: c.optional };
+    return { name: c.name, type: c.type === 'number' ? 'DOUBLE' : 'STRING', data, nullable: c.optional };
   });
   out.push({ name: BATCH_COLUMN, type: 'INT32', data: Int32Array.from(batches) });
   return out;
@@ -75,7 +73,7 @@ export function tableToRecords(spec: KindSpec, table: ParquetTable): { records: 
     const r: Record<string, number | string | undefined> = {};
     for (const [name, values] of cols) {
       const v = values[i];
-      if (v !== null && v !== undefined && !(typeof v === 'number' && Number.isNaN(v))) r[name] = v as number | string;
+      if (v !== null && v !== undefined) r[name] = v as number | string;
     }
     records[i] = r;
   }

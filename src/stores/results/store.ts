@@ -1,0 +1,466 @@
+/**
+ * The ResultsStore: the one asynchronous component of the synchronous runtime.
+ *
+ * The loop hands it results (`storeTimestepResults`, `storeBacktestResults`,
+ * `storeLiveResults`) and returns at once: records go into a bounded in-memory queue and
+ * background workers journal them (the write-ahead journal append is the acknowledgement),
+ * then turn the journal into the run's files (CSV, JSON Lines, Parquet) under
+ * `<root>/<run id>/` with a manifest of SHA-256 checksums. See docs/results-store.md.
+ *
+ * When the queue is full the configured policy applies (wait / error / spill; never
+ * unbounded memory). When storage fails, records stay in memory up to the bound, the
+ * failure is reported (status and a RESULTS_STORED event with `error`) and retried with
+ * back-off, and they are written once storage is back. A record acknowledged is never lost:
+ * after a crash, `ResultsStore.open` recovers every run folder from its journal.
+ */
+import { promises as fsp } from 'node:fs';
+import type { ResultsStoredPayload } from '../../core/events.ts';
+import { parseResultsStoreConfig, type ResultFormat, type ResultsStoreConfig, type Retention } from './config.ts';
+import type { StoreEmit } from './emit.ts';
+import { QueueFullError, StorageUnavailableError, StoreClosedError, StoreInputError } from './errors.ts';
+import { Journal } from './journal.ts';
+import { assertJson } from './json.ts';
+import type { Manifest } from './manifest.ts';
+import { insideRoot, safeName } from './names.ts';
+import { WorkerPool } from './pool.ts';
+import { readRunRows, readRunSummary, verifyRun, type VerifyReport } from './reader.ts';
+import {
+  checkEvent, checkTimestamp, checkTrade, isPerformanceRow, performanceRowError,
+  type EventRecord, type PerformanceRow, type RunResults, type StoredRows, type TableKind, type TimestepResults, type TradeRecord,
+} from './records.ts';
+import { recoverRun, type RecoveryReport } from './recovery.ts';
+import { cleanupRuns, type CleanupReport } from './retention.ts';
+import { RunState, type Batch, type Counts } from './run-state.ts';
+import { StatusCounters, type StorageStatus } from './status.ts';
+import type { SummaryFile } from './summary.ts';
+import { Writer, type WriterHost } from './writer.ts';
+
+export interface AckInfo {
+  readonly runId: string;
+  /** Records of each data type acknowledged by this append. */
+  readonly counts: Readonly<Counts>;
+  /** Records of each data type acknowledged so far in the run (= seq of the next one). */
+  readonly through: Readonly<Counts>;
+  /** The journal segment they were appended to. */
+  readonly file: string;
+}
+
+export interface ResultsStoreOptions {
+  /** Receives a RESULTS_STORED payload for every operation (see busEmitter). */
+  readonly emit?: StoreEmit;
+  /** Called after every journal append: these records are now acknowledged. */
+  readonly onAck?: (ack: AckInfo) => void;
+}
+
+export interface OpenRunOptions {
+  readonly mode?: 'backtest' | 'live';
+  /** Where this run's RESULTS_STORED events go (e.g. its graph's bus), instead of the store's emit. */
+  readonly emit?: StoreEmit;
+}
+
+/** A producer waiting for room (policy `wait`): its records, copied, and how to enqueue them. */
+interface Waiter {
+  readonly records: number;
+  readonly enqueue: () => void;
+  readonly resolve: () => void;
+}
+
+interface SettleWaiter {
+  readonly done: () => boolean;
+  readonly resolve: () => void;
+  readonly reject: (error: Error) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+type Accepted = true | Promise<void>;
+
+export class ResultsStore implements WriterHost {
+  readonly counters = new StatusCounters();
+  private readonly runs = new Map<string, RunState>();
+  /** Manifests found (and recovered) on disk when the store opened, by run id. */
+  private readonly onDisk = new Map<string, Manifest>();
+  private readonly pool: WorkerPool;
+  private readonly writer: Writer;
+  private readonly waiters: Waiter[] = [];
+  private readonly settleWaiters: SettleWaiter[] = [];
+  private pendingTotal = 0;
+  /** After a failed spill, the next one is tried only once the queue holds this many records. */
+  private spillRetryAt = 0;
+  private lastRun: RunState | null = null;
+  private closed = false;
+  readonly recovery: RecoveryReport[] = [];
+
+  private constructor(readonly config: ResultsStoreConfig, private readonly options: ResultsStoreOptions) {
+    this.pool = new WorkerPool(config.workers, (error) => this.counters.failure('worker', null, error));
+    this.writer = new Writer(this, this.pool);
+  }
+
+  /** Opens (creating its root if needed) and recovers every run folder found under the root. */
+  static async open(config: unknown, options: ResultsStoreOptions = {}): Promise<ResultsStore> {
+    const store = new ResultsStore(parseResultsStoreConfig(config), options);
+    await fsp.mkdir(store.config.root, { recursive: true });
+    await store.recoverAll();
+    return store;
+  }
+
+  private async recoverAll(): Promise<void> {
+    for (const entry of await fsp.readdir(this.config.root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      let runId: string;
+      try {
+        runId = safeName(entry.name, 'run id', 'recovery');
+      } catch {
+        continue; // not a run folder
+      }
+      const dir = insideRoot(this.config.root, runId);
+      const ctx = { dir, runId, wrote: (kind: string, file: string, records: number, bytes: number) => this.emit(null, { runId, kind, records, bytes, file }) };
+      const { manifest, report } = await recoverRun(ctx, this.config.formats);
+      if (manifest) this.onDisk.set(runId, manifest);
+      if (report.segmentsApplied > 0 || report.removed.length > 0 || report.tornBytes > 0) {
+        this.recovery.push(report);
+        this.emit(null, { runId, kind: 'recovery', records: report.recordsRecovered, bytes: report.tornBytes, file: dir });
+      }
+    }
+  }
+
+  // ---- the loop's side ----
+
+  /** Registers a run explicitly (optional: the first store call for a run id does it). */
+  openRun(runId: string, options: OpenRunOptions = {}): void {
+    const run = this.runFor(runId, 'openRun');
+    if (options.mode) run.mode = options.mode;
+    if (options.emit) run.emit = options.emit;
+  }
+
+  /**
+   * One timestep of a run. Returns `true` when the records were queued, or (policy `wait`,
+   * queue full) a promise to await before the next call. Performance rows are copied before
+   * it returns (the caller may reuse them); trades and events are kept by reference.
+   * Throws StoreInputError on malformed input (nothing of the call is stored) and
+   * QueueFullError when the policy refuses.
+   */
+  storeTimestepResults(ts: number, results: TimestepResults): Accepted {
+    // The same run as the previous call (the common case) skips the id validation and lookup.
+    const last = this.lastRun;
+    const run = last !== null && !this.closed && results !== null && typeof results === 'object' && results.runId === last.runId
+      ? last
+      : this.writable((results as TimestepResults | null | undefined)?.runId, 'storeTimestepResults');
+    if (typeof ts !== 'number' || !Number.isSafeInteger(ts)) checkTimestamp(ts, `storeTimestepResults(run ${run.runId})`);
+    if (run.finalRequested) throw this.completeError(run, 'storeTimestepResults');
+    const rows = results.portfolios;
+    const trades = results.trades;
+    const events = results.events;
+    let n = 0;
+    if (rows !== undefined) {
+      for (let i = 0; i < rows.length; i++) {
+        if (!isPerformanceRow(rows[i])) throw performanceRowError(rows[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) portfolios[${i}]`);
+      }
+      n += rows.length;
+    }
+    if (trades !== undefined) {
+      for (let i = 0; i < trades.length; i++) checkTrade(trades[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) trades[${i}]`);
+      n += trades.length;
+    }
+    if (events !== undefined) {
+      for (let i = 0; i < events.length; i++) checkEvent(events[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) events[${i}]`);
+      n += events.length;
+    }
+    if (this.pendingTotal + n <= this.config.queue.capacity && this.waiters.length === 0) {
+      this.enqueue(run, ts, rows, trades, events);
+      this.queued(run, n);
+      return true;
+    }
+    const copy = rows?.map((r) => ({ portfolioId: r.portfolioId, equity: r.equity, cash: r.cash }));
+    return this.whenFull(run, n, () => this.enqueue(run, ts, copy, trades, events));
+  }
+
+  /**
+   * The final results of a backtest: its summary (plus any records not stored per
+   * timestep). Queued at once; the promise resolves when the run's files are complete
+   * (compacted, manifest marked complete). Further records for the run are refused.
+   */
+  storeBacktestResults(runId: string, results: RunResults): Promise<void> {
+    return this.storeRunResults(runId, results, 'backtest', 'storeBacktestResults');
+  }
+
+  /** The latest results of a live run (a snapshot: the latest summary wins); resolves when written. */
+  storeLiveResults(runId: string, results: RunResults): Promise<void> {
+    return this.storeRunResults(runId, results, 'live', 'storeLiveResults');
+  }
+
+  private storeRunResults(runId: string, results: RunResults, mode: 'backtest' | 'live', call: string): Promise<void> {
+    const run = this.writable(runId, call);
+    const where = `${call}(run ${runId})`;
+    if (results === null || typeof results !== 'object') throw new StoreInputError(where, 'results must be an object with a summary');
+    if (run.finalRequested) throw this.completeError(run, call);
+    assertJson(results.summary, where, 'summary');
+    const perf = results.performance ?? [];
+    perf.forEach((row, i) => {
+      if (!isPerformanceRow(row)) throw performanceRowError(row, `${where} performance[${i}]`);
+      checkTimestamp(row.ts, `${where} performance[${i}]`);
+    });
+    const trades = results.trades ?? [];
+    trades.forEach((t, i) => checkTrade(t, `${where} trades[${i}]`));
+    const events = results.events ?? [];
+    events.forEach((e, i) => checkEvent(e, `${where} events[${i}]`));
+    const final = mode === 'backtest';
+    if (final) run.finalRequested = true;
+    if (mode === 'live') run.mode = 'live';
+    const rows = perf.map((r) => ({ ts: r.ts, portfolioId: r.portfolioId, equity: r.equity, cash: r.cash }));
+    const summary = results.summary;
+    const n = rows.length + trades.length + events.length + 1;
+    const enqueue = () => {
+      rows.forEach((r, i) => run.perf.push(r.ts, run.portfolioIndex(r.portfolioId, i), r.equity, r.cash));
+      for (const t of trades) run.trades.push(t);
+      for (const e of events) run.events.push(e);
+      run.summaries.push({ final, mode, summary });
+      if (final) run.final = true;
+    };
+    let accepted: Accepted;
+    if (this.pendingTotal + n <= this.config.queue.capacity && this.waiters.length === 0) {
+      enqueue();
+      this.queued(run, n);
+      accepted = true;
+    } else {
+      accepted = this.whenFull(run, n, enqueue);
+    }
+    return Promise.resolve(accepted).then(() => {
+      run.flushRequested = true;
+      this.writer.schedule(run);
+      return this.whenSettled(() => this.writer.isSettled(run) && (!final || run.manifest?.status === 'complete'));
+    });
+  }
+
+  private enqueue(run: RunState, ts: number, rows: readonly PerformanceRow[] | undefined, trades: readonly TradeRecord[] | undefined, events: readonly EventRecord[] | undefined): void {
+    if (rows !== undefined) {
+      const perf = run.perf;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
+        perf.push(ts, run.portfolioIndex(row.portfolioId, i), row.equity, row.cash);
+      }
+    }
+    if (trades !== undefined) for (let i = 0; i < trades.length; i++) run.trades.push(trades[i]);
+    if (events !== undefined) for (let i = 0; i < events.length; i++) run.events.push(events[i]);
+  }
+
+  /** Counts `n` records just queued for `run` and wakes its writer if needed. */
+  private queued(run: RunState, n: number): void {
+    run.pending += n;
+    this.pendingTotal += n;
+    if (this.pendingTotal > this.counters.highWater) this.counters.highWater = this.pendingTotal;
+    if (run.timer === null) this.writer.schedule(run, run.pending >= this.config.batch_size ? 0 : this.config.flush_interval_ms);
+    else if (!run.timerIsImmediate && run.pending >= this.config.batch_size) this.writer.schedule(run, 0);
+  }
+
+  /** The queue is full: apply the policy. */
+  private whenFull(run: RunState, n: number, enqueue: () => void): Accepted {
+    const { capacity, policy, overflow, max_waiters } = this.config.queue;
+    if (policy === 'wait') {
+      if (this.waiters.length >= max_waiters) throw this.refuse(run, n, `${max_waiters} producers are already waiting (await each store call under policy wait)`);
+      return new Promise<void>((resolve) => {
+        this.waiters.push({ records: n, enqueue: () => { enqueue(); this.queued(run, n); }, resolve });
+      });
+    }
+    if (policy === 'spill' && this.pendingTotal >= this.spillRetryAt) {
+      for (const r of this.runs.values()) if (r.pending > 0) this.writer.spill(r);
+      if (this.pendingTotal + n > capacity) this.spillRetryAt = this.pendingTotal + this.config.batch_size;
+    }
+    const bound = policy === 'spill' ? capacity + overflow : capacity;
+    if (this.pendingTotal + n > bound) {
+      throw this.refuse(run, n, policy === 'spill' ? `${this.pendingTotal} records in memory and the journal cannot take them now` : `${this.pendingTotal} records waiting (policy error)`);
+    }
+    enqueue();
+    this.queued(run, n);
+    return true;
+  }
+
+  private refuse(run: RunState, n: number, why: string): QueueFullError {
+    run.refused += n;
+    this.counters.refused += n;
+    const last = this.counters.lastError;
+    const message = `results store queue full for run ${run.runId}: ${why}; ${n} record(s) refused` +
+      (last ? ` (storage failing: ${last.message})` : '');
+    this.emit(run, { runId: run.runId, kind: 'queue', records: n, bytes: 0, file: null, error: message });
+    return new QueueFullError(message);
+  }
+
+  private completeError(run: RunState, call: string): StoreInputError {
+    return new StoreInputError(`${call}(run ${run.runId})`, 'the run is complete (its backtest results were stored); use a new run id');
+  }
+
+  // ---- flush, close ----
+
+  /** Resolves when everything stored so far is acknowledged and written into the run files. */
+  flush(options: { timeoutMs?: number } = {}): Promise<void> {
+    for (const run of this.runs.values()) {
+      run.flushRequested = true;
+      this.writer.schedule(run);
+    }
+    return this.whenSettled(() => this.waiters.length === 0 && [...this.runs.values()].every((r) => this.writer.isSettled(r)), options.timeoutMs);
+  }
+
+  async close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.closed) return;
+    await this.flush(options);
+    this.closed = true;
+    for (const run of this.runs.values()) {
+      if (run.timer) clearTimeout(run.timer);
+      if (run.retryTimer) clearTimeout(run.retryTimer);
+    }
+    this.pool.close();
+  }
+
+  private whenSettled(done: () => boolean, timeoutMs?: number): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SettleWaiter = { done, resolve, reject, timer: null };
+      if (timeoutMs !== undefined) {
+        waiter.timer = setTimeout(() => {
+          this.settleWaiters.splice(this.settleWaiters.indexOf(waiter), 1);
+          const last = this.counters.lastError;
+          reject(new StorageUnavailableError(
+            `results store: not everything was written after ${timeoutMs} ms (${this.pendingTotal} records in memory` +
+            `${last ? `; last error: ${last.message}` : ''}); nothing is dropped, writing goes on`,
+          ));
+        }, timeoutMs);
+      }
+      this.settleWaiters.push(waiter);
+    });
+  }
+
+  // ---- WriterHost ----
+
+  emit(run: RunState | null, payload: ResultsStoredPayload): void {
+    const emit = run?.emit ?? this.options.emit;
+    if (!emit) return;
+    try {
+      emit(payload);
+    } catch (error) {
+      // A failing listener must not break storage; it is counted like any other error.
+      this.counters.failure('emit', payload.runId, error);
+    }
+  }
+
+  acknowledged(run: RunState, batch: Batch, file: string): void {
+    this.pendingTotal -= batch.records;
+    this.options.onAck?.({ runId: run.runId, counts: batch.counts, through: { ...run.acked }, file });
+    while (this.waiters.length > 0 && this.pendingTotal + this.waiters[0].records <= this.config.queue.capacity) {
+      const w = this.waiters.shift()!;
+      w.enqueue();
+      w.resolve();
+    }
+  }
+
+  settled(): void {
+    for (let i = 0; i < this.settleWaiters.length; i++) {
+      const w = this.settleWaiters[i];
+      if (!w.done()) continue;
+      this.settleWaiters.splice(i--, 1);
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve();
+    }
+  }
+
+  // ---- runs ----
+
+  private writable(runId: unknown, call: string): RunState {
+    if (this.closed) throw new StoreClosedError(`${call}: the results store is closed`);
+    const run = this.runFor(runId, call);
+    this.lastRun = run;
+    return run;
+  }
+
+  private runFor(runId: unknown, call: string): RunState {
+    const existing = typeof runId === 'string' ? this.runs.get(runId) : undefined;
+    if (existing) return existing;
+    const id = safeName(runId, 'run id', call);
+    const dir = insideRoot(this.config.root, id);
+    const manifest = this.onDisk.get(id) ?? null;
+    if (manifest?.status === 'complete') throw new StoreInputError(`${call}(run ${id})`, `run ${id} is complete on disk (${dir}); use a new run id`);
+    const formats: readonly ResultFormat[] = manifest?.formats ?? this.config.formats;
+    const journal = new Journal(dir, (manifest?.journal_applied ?? 0) + 1, this.config.journal.fsync, this.config.writer_delay_ms);
+    const run = new RunState(id, dir, formats, manifest?.mode ?? 'backtest', manifest, journal, undefined);
+    this.runs.set(id, run);
+    return run;
+  }
+
+  // ---- status, reading, retention ----
+
+  getStorageStatus(): StorageStatus {
+    const runs = [...this.runs.values()];
+    const failing = runs.filter((r) => r.failures > 0);
+    const retry = failing.map((r) => r.nextRetryAt ?? Infinity).reduce((a, b) => Math.min(a, b), Infinity);
+    const c = this.counters;
+    const { capacity, overflow, policy } = this.config.queue;
+    return {
+      healthy: failing.length === 0 && runs.every((r) => !r.fatal),
+      queueDepth: this.pendingTotal,
+      capacity,
+      memoryBound: policy === 'spill' ? capacity + overflow : capacity,
+      highWater: c.highWater,
+      acknowledged: c.acknowledged,
+      written: c.written,
+      pending: this.pendingTotal + this.waiters.reduce((n, w) => n + w.records, 0),
+      refused: c.refused,
+      bytes: c.bytes,
+      errors: c.errors,
+      lastError: c.lastError,
+      consecutiveFailures: failing.reduce((n, r) => Math.max(n, r.failures), 0),
+      nextRetryAt: Number.isFinite(retry) ? new Date(retry).toISOString() : null,
+      lastSuccessfulWrite: c.lastSuccess === null ? null : new Date(c.lastSuccess).toISOString(),
+      throughput: c.throughput(),
+      runs: runs.map((r) => ({
+        runId: r.runId, pending: r.pending, acknowledged: r.acknowledged, materialized: r.materialized, refused: r.refused,
+        complete: r.manifest?.status === 'complete', consecutiveFailures: r.failures,
+      })),
+    };
+  }
+
+  /** Records acknowledged so far in a run, per data type (= the seq of the next one). */
+  acknowledgedCounts(runId: string): Readonly<Counts> | null {
+    const run = this.runs.get(runId);
+    return run ? { ...run.acked } : null;
+  }
+
+  /** The current journal segment of a run (diagnostics and fault-injection tests). */
+  journalFile(runId: string): string | null {
+    const run = this.runs.get(runId);
+    return run ? run.journal.segmentPath(run.journal.segment) : null;
+  }
+
+  readResults<K extends TableKind>(runId: string, kind: K, options: { format?: ResultFormat } = {}): Promise<StoredRows[K][]> {
+    return readRunRows(this.config.root, runId, kind, options.format);
+  }
+
+  readSummary(runId: string): Promise<SummaryFile | null> {
+    return readRunSummary(this.config.root, runId);
+  }
+
+  verifyRun(runId: string): Promise<VerifyReport> {
+    return verifyRun(this.config.root, runId);
+  }
+
+  /**
+   * Deletes files older than their data type's retention (default: the configured one; a
+   * number applies to every type). Runs this store is still writing are skipped.
+   */
+  async cleanupOldResults(retentionDays?: number | Partial<Retention>, now = Date.now()): Promise<CleanupReport> {
+    const retention: Retention = typeof retentionDays === 'number'
+      ? { events: retentionDays, trades: retentionDays, performance: retentionDays, summary: retentionDays }
+      : { ...this.config.retention, ...(retentionDays ?? {}) };
+    for (const [kind, days] of Object.entries(retention)) {
+      if (days !== null && !(typeof days === 'number' && days > 0)) throw new StoreInputError('cleanupOldResults', `${kind} retention must be a positive number of days or null, got ${String(days)}`);
+    }
+    const active = new Set([...this.runs.values()].filter((r) => !this.writer.isSettled(r) || r.manifest?.status !== 'complete').map((r) => r.runId));
+    try {
+      const report = await cleanupRuns(this.config.root, retention, now, active);
+      const count = report.removedFiles.length + report.removedRuns.length;
+      this.emit(null, { runId: '*', kind: 'cleanup', records: count, bytes: report.freedBytes, file: this.config.root });
+      return report;
+    } catch (error) {
+      const e = this.counters.failure('cleanup', null, error);
+      this.emit(null, { runId: '*', kind: 'cleanup', records: 0, bytes: 0, file: this.config.root, error: e.message });
+      throw error;
+    }
+  }
+}
