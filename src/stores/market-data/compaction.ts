@@ -78,4 +78,6 @@ export async function rewritePartition(root: string, tmpDir: string, manifest: M
 /** Delete files that a committed manifest no longer lists (best effort: gc catches the rest). */
 export async function removeFiles(root: string, files: readonly FileEntry[]): Promise<void> {
   await Promise.all(files.map((f) => fsp.rm(join(root, f.name), { force: true })));
+  // A purged partition leaves an empty folder: remove it (rmdir fails, harmlessly, when not empty).
+  for (const dir of new Set(files.map((f) => join(root, f.name, '..')))) await fsp.rmdir(dir).catch(() => undefined);
 }

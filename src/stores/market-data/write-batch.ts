@@ -170,7 +170,8 @@ export async function writeBatch(root: string, base: Manifest, input: BatchInput
       touched.push(pkey);
     }
 
-    // 5. quarantine and lineage, then commit
+    // 5. quarantine and lineage, then commit (rejections from a file in file order)
+    if (rejections.every((r) => r.line !== undefined)) rejections.sort((a, b) => a.line! - b.line!);
     const quarantineFile = rejections.length > 0 ? await writeQuarantine(root, batchId, rejections) : undefined;
     if (quarantineFile) written.push(join(root, quarantineFile));
     const received = input.records.length + (input.preRejected?.length ?? 0);
