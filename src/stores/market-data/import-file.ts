@@ -10,7 +10,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { loadBars } from '../../data/load-bars.ts';
+import { loadBars, type LoadBarsResult } from '../../data/load-bars.ts';
 import { parseStamp } from '../../data/stamp.ts';
 import { NonexistentLocalTimeError, zoneConverter } from '../../data/timezone.ts';
 import { MarketDataError, messageOf } from './errors.ts';
@@ -61,7 +61,13 @@ function acceptedCsvLines(text: string, skipped: ReadonlySet<number>): number[] 
 export async function importBarFile(store: MarketDataStore, options: BarImportOptions): Promise<ImportReport> {
   const t0 = performance.now();
   const path = resolve(options.file);
-  const { series, skipped } = await loadBars({ path, symbol: options.symbol, timeframe: options.timeframe, timezone: options.timezone, onInvalid: options.strict ? 'error' : 'skip' });
+  const loaded = await loadBars({ path, symbol: options.symbol, timeframe: options.timeframe, timezone: options.timezone, onInvalid: options.strict ? 'error' : 'skip' });
+  return importLoadedBars(store, path, loaded, options, t0);
+}
+
+/** Store bars already loaded from `path` by loadBars (skipped rows become quarantine entries). */
+export async function importLoadedBars(store: MarketDataStore, path: string, loaded: LoadBarsResult, options: BarImportOptions, t0 = performance.now()): Promise<ImportReport> {
+  const { series, skipped } = loaded;
   const isCsv = extname(path).toLowerCase() === '.csv';
   const skippedLines = new Set(skipped.map((s) => s.line));
   let lines: number[] | undefined;

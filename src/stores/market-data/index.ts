@@ -9,6 +9,7 @@ export { MarketDataReader, type OptionsChain, type Fundamentals, type FeatureSer
 export { openSnapshot, SnapshotView } from './snapshot-view.ts';
 export { MarketDataError, SnapshotVerificationError } from './errors.ts';
 export { importBarFile, importRecordCsv, type ImportReport } from './import-file.ts';
+export { loadBarsViaStore, type LoadViaStoreResult } from './load-via-store.ts';
 export { RECORD_KINDS, type RecordKind } from './layout.ts';
 export type { Batch, FileEntry, Manifest, Partition, Tier } from './manifest.ts';
 export type { Rejection } from './quarantine.ts';

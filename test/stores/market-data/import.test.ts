@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadBars, writeBarsParquet } from '../../../src/data/load-bars.ts';
-import { importBarFile, importRecordCsv, type MarketDataStore } from '../../../src/stores/market-data/index.ts';
+import { importBarFile, importRecordCsv, loadBarsViaStore, type MarketDataStore } from '../../../src/stores/market-data/index.ts';
 import { tempDir, tempStore } from './helpers.ts';
 
 let store: MarketDataStore;
@@ -100,6 +100,38 @@ describe('bar file import', () => {
     await writeFile(join(dir, 'h.csv'), 'datetime,open,high,low,close\n2025-01-02,1,1,1,1\n');
     await expect(importBarFile(store, { file: join(dir, 'h.csv'), symbol: 'SPY', timeframe: '1m', timezone: ET })).rejects.toThrow(/h.csv line 1: missing required column "volume"/);
     await expect(importBarFile(store, { file: join(dir, 'h.csv'), symbol: 'SPY', timeframe: '1m', timezone: 'Mars/Base' })).rejects.toThrow(/unknown time zone "Mars\/Base"/);
+  });
+});
+
+describe('loadBarsViaStore', () => {
+  const header = 'datetime,open,high,low,close,volume';
+  const row = (minute: number, close = 10.5) => `2025-09-15 09:${String(30 + minute).padStart(2, '0')}:00,10,11,9,${close},100`;
+
+  it('returns what loadBars returns, skipped rows included, and stores the file once', async () => {
+    const file = join(dir, 'messy.csv');
+    await writeFile(file, MESSY);
+    const direct = await loadBars({ path: file, symbol: 'SPY', timeframe: '1m', timezone: ET, onInvalid: 'skip' });
+    const first = await loadBarsViaStore(store, { path: file, symbol: 'SPY', timeframe: '1m', timezone: ET, onInvalid: 'skip' });
+    expect(first.series.hash).toBe(direct.series.hash);
+    expect(first.skipped).toEqual(direct.skipped);
+    expect(first.series.source).toMatch(/^market-data-store:/);
+    const second = await loadBarsViaStore(store, { path: file, symbol: 'SPY', timeframe: '1m', timezone: ET, onInvalid: 'skip' });
+    expect(second.batch).toMatchObject({ stored: 0, duplicates: 5 });
+    await expect(loadBarsViaStore(store, { path: file, symbol: 'SPY', timeframe: '1m', timezone: ET })).rejects.toThrow(/^messy.csv line 5: high \(9\) < low \(11\)$/);
+  });
+
+  it('refuses when the store holds other bars in the file\'s range', async () => {
+    const a = join(dir, 'a.csv');
+    await writeFile(a, [header, row(0), row(1), row(2)].join('\n'));
+    await loadBarsViaStore(store, { path: a, symbol: 'SPY', timeframe: '1m', timezone: ET });
+    const changed = join(dir, 'changed.csv');
+    await writeFile(changed, [header, row(0), row(1, 10.6), row(2)].join('\n'));
+    await expect(loadBarsViaStore(store, { path: changed, symbol: 'SPY', timeframe: '1m', timezone: ET })).rejects.toThrow(
+      /bars of SPY 1m in .* differ from .*changed.csv: 1 bar\(s\) of the file differ from bars stored earlier \(first: line 3: conflicts with the stored record/,
+    );
+    const gappy = join(dir, 'gappy.csv');
+    await writeFile(gappy, [header, row(0), row(2)].join('\n'));
+    await expect(loadBarsViaStore(store, { path: gappy, symbol: 'SPY', timeframe: '1m', timezone: ET })).rejects.toThrow(/the store holds 3 bars in the file's range, the file 2/);
   });
 });
 

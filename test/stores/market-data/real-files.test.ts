@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBars } from '../../../src/data/load-bars.ts';
 import { createBarSeries, type BarColumns } from '../../../src/data/series.ts';
 import type { BarSeries } from '../../../src/data/bar-series.ts';
-import { importBarFile, importRecordCsv, type MarketDataStore } from '../../../src/stores/market-data/index.ts';
+import { importBarFile, importRecordCsv, loadBarsViaStore, type MarketDataStore } from '../../../src/stores/market-data/index.ts';
 import { noteSharedData, SHARED_DATA_DIR, tempStore } from './helpers.ts';
 
 const present = noteSharedData('market-data real files');
@@ -74,6 +74,16 @@ describe.skipIf(!present)('real files: store reads equal direct loads', () => {
     const hi = spy.start.findIndex((t) => t >= day + 86_400_000);
     expect(hi - lo).toBeGreaterThan(380);
     expect(s.hash).toBe(slice(spy, lo, hi).hash);
+  });
+
+  it('loadBarsViaStore gives the loader\'s series (same hash) and imports nothing twice', async () => {
+    for (const name of ['SPY_1m.csv', 'EURUSD_1h.csv', 'GOOG_1d.csv']) {
+      const { symbol, timeframe, timezone } = describeFile(name);
+      const r = await loadBarsViaStore(store, { path: join(SHARED_DATA_DIR, name), symbol, timeframe, timezone, onInvalid: 'skip' });
+      expect(r.series.hash).toBe(loaded.get(name)!.hash);
+      expect(r.skipped).toEqual([]);
+      expect(r.batch).toMatchObject({ stored: 0, duplicates: loaded.get(name)!.length });
+    }
   });
 
   it('the Lean factor file imports as fundamentals, one batch per symbol, nothing rejected', async () => {
