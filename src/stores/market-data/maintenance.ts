@@ -56,7 +56,8 @@ export function compactStore(store: StoreInternals): Promise<CompactionReport> {
 export interface RetentionReport {
   readonly now: string;
   readonly dryRun: boolean;
-  readonly actions: { partition: string; action: Exclude<RetentionAction, 'keep'>; files: number; rows: number; bytesBefore: number; bytesAfter: number }[];
+  /** bytesAfter is null in a dry run for rewrites (the size is known only once written). */
+  readonly actions: { partition: string; action: Exclude<RetentionAction, 'keep'>; files: number; rows: number; bytesBefore: number; bytesAfter: number | null }[];
 }
 
 export function applyRetention(store: StoreInternals, policy: RetentionPolicy, now: number, dryRun: boolean): Promise<RetentionReport> {
@@ -71,7 +72,7 @@ export function applyRetention(store: StoreInternals, policy: RetentionPolicy, n
       const rows = p.files.reduce((n, f) => n + f.rows, 0);
       const bytesBefore = p.files.reduce((n, f) => n + f.bytes, 0);
       if (dryRun) {
-        actions.push({ partition: key, action, files, rows, bytesBefore, bytesAfter: action === 'purge' ? 0 : bytesBefore });
+        actions.push({ partition: key, action, files, rows, bytesBefore, bytesAfter: action === 'purge' ? 0 : null });
         continue;
       }
       if (action === 'purge') {

@@ -89,6 +89,6 @@ export function compactText(r: CompactionReport): string {
 }
 
 export function retentionText(r: RetentionReport): string {
-  const lines = r.actions.map((a) => `  ${a.action.padEnd(5)} ${a.partition}: ${a.files} file(s), ${n(a.rows)} records, ${bytes(a.bytesBefore)} -> ${bytes(a.bytesAfter)}`);
+  const lines = r.actions.map((a) => `  ${a.action.padEnd(5)} ${a.partition}: ${a.files} file(s), ${n(a.rows)} records, ${bytes(a.bytesBefore)} -> ${a.bytesAfter === null ? '?' : bytes(a.bytesAfter)}`);
   return [`retention as of ${r.now}${r.dryRun ? ' (dry run: nothing changed)' : ''}: ${r.actions.length} action(s)`, ...lines].join('\n');
 }
