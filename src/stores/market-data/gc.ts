@@ -1,14 +1,13 @@
 /**
  * Garbage collection: part files under the data folders that the manifest does not list
  * (left by a crash between writing a file and committing the manifest, or by a compaction
- * whose old files were not yet removed), temp files of interrupted atomic writes, and the
- * scratch folder. Runs under the write lock only, so no writer can be between its file write
+ * whose old files were not yet removed) and temp files of interrupted atomic writes. Runs under the write lock only, so no writer can be between its file write
  * and its commit. Quarantine files and snapshots are never collected.
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { walkFiles } from './fs-util.ts';
-import { RECORD_KINDS, TMP_DIR } from './layout.ts';
+import { RECORD_KINDS } from './layout.ts';
 import { allFiles, type Manifest } from './manifest.ts';
 
 export async function collectGarbage(root: string, manifest: Manifest): Promise<string[]> {
@@ -22,10 +21,6 @@ export async function collectGarbage(root: string, manifest: Manifest): Promise<
       removed.push(name);
     }
     await removeEmptyDirs(join(root, kind));
-  }
-  for (const rel of await walkFiles(join(root, TMP_DIR))) {
-    await fsp.rm(join(root, TMP_DIR, rel), { force: true });
-    removed.push(`${TMP_DIR}/${rel}`);
   }
   return removed;
 }

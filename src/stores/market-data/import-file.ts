@@ -144,6 +144,7 @@ export async function importRecordCsv(store: MarketDataStore, options: RecordImp
     used.set(i, { name: h, type: c.type });
   });
   if (options.type !== undefined && header.includes('type')) throw new MarketDataError(`${name}: --type given but the file has a type column`);
+  if (symbolCol >= 0 && !spec.hasSymbol) throw new MarketDataError(`${name} line 1: ${options.kind} records have no symbol, but the file has a symbol column`);
   if (symbolCol < 0 && spec.hasSymbol && !options.symbol) throw new MarketDataError(`${name}: no symbol column; give the symbol of its rows`);
 
   const groups = new Map<string, { records: Record<string, unknown>[]; lines: number[]; rejected: Rejection[] }>();

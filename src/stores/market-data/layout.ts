@@ -94,4 +94,3 @@ export const MANIFEST_FILE = 'manifest.json';
 export const LOCK_FILE = '.write-lock';
 export const QUARANTINE_DIR = '_quarantine';
 export const SNAPSHOT_DIR = '_snapshots';
-export const TMP_DIR = '.tmp';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../../storage/atomic.ts';
 import { MarketDataError, messageOf } from './errors.ts';
+import { ensureDir } from './fs-util.ts';
 import { MANIFEST_FILE, RECORD_KINDS, seriesKey, type SeriesId } from './layout.ts';
 
 export const MANIFEST_FORMAT = 'tradeflow.market-data-store.v1';
@@ -146,7 +147,7 @@ async function dataFolders(root: string): Promise<string[]> {
 }
 
 export async function saveManifest(root: string, manifest: Manifest): Promise<void> {
-  await fsp.mkdir(root, { recursive: true });
+  await ensureDir(root);
   await writeFileAtomic(join(root, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
 }
 

@@ -8,6 +8,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic.ts';
 import { MarketDataError, messageOf } from './errors.ts';
+import { ensureDir } from './fs-util.ts';
 import { QUARANTINE_DIR } from './layout.ts';
 
 export interface Rejection {
@@ -26,7 +27,7 @@ export function quarantineFileName(batchId: number): string {
 
 export async function writeQuarantine(root: string, batchId: number, rejections: readonly Rejection[]): Promise<string> {
   const name = quarantineFileName(batchId);
-  await fsp.mkdir(join(root, QUARANTINE_DIR), { recursive: true });
+  await ensureDir(join(root, QUARANTINE_DIR));
   const text = rejections.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).join('\n') + '\n';
   await writeFileAtomic(join(root, name), text);
   return name;

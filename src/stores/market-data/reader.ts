@@ -49,16 +49,17 @@ export interface OptionsChain {
   readonly contracts: readonly OptionRecord[];
 }
 
-export type Extract<U, T> = U extends { type: T } ? U : never;
+/** The member of a discriminated union with `type` T. */
+export type OfType<U, T> = U extends { type: T } ? U : never;
 export interface Fundamentals {
   readonly symbol: string;
-  readonly earnings: readonly Extract<FundamentalRecord, 'earnings'>[];
-  readonly dividends: readonly Extract<FundamentalRecord, 'dividend'>[];
-  readonly splits: readonly Extract<FundamentalRecord, 'split'>[];
-  readonly factors: readonly Extract<FundamentalRecord, 'factor'>[];
-  readonly sectors: readonly Extract<FundamentalRecord, 'sector'>[];
+  readonly earnings: readonly OfType<FundamentalRecord, 'earnings'>[];
+  readonly dividends: readonly OfType<FundamentalRecord, 'dividend'>[];
+  readonly splits: readonly OfType<FundamentalRecord, 'split'>[];
+  readonly factors: readonly OfType<FundamentalRecord, 'factor'>[];
+  readonly sectors: readonly OfType<FundamentalRecord, 'sector'>[];
   /** The sector record with the latest effective date, if any. */
-  readonly sector: Extract<FundamentalRecord, 'sector'> | undefined;
+  readonly sector: OfType<FundamentalRecord, 'sector'> | undefined;
 }
 
 export interface FeatureSeries {
@@ -146,7 +147,7 @@ export class MarketDataReader {
         for (const r of all) if ((r.ts as number) <= at && (r.ts as number) > ts) ts = r.ts as number;
         if (ts === Number.NEGATIVE_INFINITY) continue;
         const contracts = all.filter((r) => r.ts === ts).sort((a, b) => compareRecords(optionsKind, a, b)) as OptionRecord[];
-        return { symbol, ts, contracts: contracts.map((c) => Object.freeze(c)) };
+        return { symbol, ts, contracts: Object.freeze(contracts.map((c) => Object.freeze(c))) };
       }
       return { symbol, ts: null, contracts: [] };
     });
@@ -162,7 +163,7 @@ export class MarketDataReader {
     checkSymbol(symbol, 'getFundamentals');
     return this.timed('getFundamentals', async (m) => {
       const all = await this.rangeRecords<FundamentalRecord>(m, { kind: 'fundamentals', symbol, timeframe: NO_SLOT }, -Infinity, Infinity);
-      const of = <T extends FundamentalRecord['type']>(type: T) => all.filter((r): r is Extract<FundamentalRecord, T> => r.type === type);
+      const of = <T extends FundamentalRecord['type']>(type: T) => all.filter((r): r is OfType<FundamentalRecord, T> => r.type === type);
       const sectors = of('sector');
       return { symbol, earnings: of('earnings'), dividends: of('dividend'), splits: of('split'), factors: of('factor'), sectors, sector: sectors.at(-1) };
     });

@@ -156,5 +156,7 @@ describe('record CSV import', () => {
     await expect(importRecordCsv(store, { file, kind: 'quotes', symbol: 'SPY', timezone: ET })).rejects.toThrow(/q.csv line 1: no time column/);
     await writeFile(file, 'ts,bid,ask,bid_size,ask_size\n2025-09-15 09:30,1,2,1,1\n');
     await expect(importRecordCsv(store, { file, kind: 'quotes', timezone: ET })).rejects.toThrow(/q.csv: no symbol column; give the symbol of its rows/);
+    await writeFile(file, 'ts,symbol,id,type,name\n2025-09-15 09:30,SPY,a,CPI,CPI\n');
+    await expect(importRecordCsv(store, { file, kind: 'calendar', timezone: ET })).rejects.toThrow(/q.csv line 1: calendar records have no symbol, but the file has a symbol column/);
   });
 });
