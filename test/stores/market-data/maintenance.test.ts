@@ -98,6 +98,24 @@ describe('crash safety and garbage', () => {
   });
 });
 
+describe('damaged files are errors naming the file', () => {
+  it('a truncated part file', async () => {
+    await store.writeBars('SPY', '1m', bars(T0, 5), LINEAGE);
+    const path = join(partDir(), 'part-000001.parquet');
+    const bytes = await readFile(path);
+    await writeFile(path, bytes.subarray(0, bytes.length - 20));
+    await expect(store.getBars('SPY', '1m')).rejects.toThrow(/not a valid parquet file \(truncated or corrupt\): .*bars\/SPY\/1m\/period=2025-09\/part-000001.parquet/);
+  });
+
+  it('a damaged archived (cold) file', async () => {
+    await store.writeBars('SPY', '1m', bars(T0, 5), LINEAGE);
+    await store.applyRetention({ coldAfterDays: 0 }, { now: Date.UTC(2030, 0, 1) });
+    const [name] = await readdir(partDir());
+    await writeFile(join(partDir(), name), 'not brotli');
+    await expect(store.getBars('SPY', '1m')).rejects.toThrow(/cannot decompress archived file .*period=2025-09\/part-000002.parquet.br/);
+  });
+});
+
 describe('manifest problems refuse, never guess', () => {
   it('a missing manifest next to data folders is an error, not an empty store', async () => {
     await store.writeBars('SPY', '1m', bars(T0, 3), LINEAGE);
