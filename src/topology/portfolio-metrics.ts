@@ -1,0 +1,24 @@
+/**
+ * The metrics step of a run, shared by every engine that produces portfolio results (the
+ * event-driven runGraph and the batch replay): one periods-per-year figure for the run
+ * (every portfolio's curve has one point per tick), then each portfolio's metrics from its
+ * equity curve and trades.
+ */
+import type { PortfolioResult } from '../containers/portfolio-container.ts';
+import type { BarSeries } from '../data/bar-series.ts';
+import { computeMetrics, periodsPerYear } from '../metrics/index.ts';
+import type { Plan } from './plan.ts';
+import type { PortfolioOutcome } from './run.ts';
+
+export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
+  const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
+  const ppy = plan.config.metrics.periods_per_year ?? (results.length > 0 ? periodsPerYear(minTimeframe, results[0].equity.ts, plan.config.data.timezone) : 0);
+  return results.map((result) => {
+    const metrics = computeMetrics(
+      result.equity,
+      result.trades.map((t) => ({ pnl: t.pnl, returnPct: t.returnPct, entryTs: t.entryTime, exitTs: t.exitTime, bars: t.bars })),
+      { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate },
+    );
+    return { result, metrics, periodsPerYear: ppy };
+  });
+}
