@@ -1,0 +1,117 @@
+/**
+ * The stored rows of a replay, checked against this run's data and indexed for the batch
+ * engine: each strategy's signals as groups of legs (rows [start, end) sharing a seq), each
+ * placed at the schedule position where the replay container would publish it (the end of
+ * its tick), with the leg's stream resolved to a run stream index; each classifier's regime
+ * changes placed the same way. The checks are the replay container's: a row must fall on a
+ * tick of this run, its leg on a loaded stream, on a bar closed by then, at that bar's close.
+ */
+import type { BarSeries } from '../../data/bar-series.ts';
+import type { ReplayInputs } from '../../topology/build.ts';
+import { BatchReplayInputError } from './errors.ts';
+import { tickAt, type Timeline } from './timeline.ts';
+
+export interface StrategySignals {
+  readonly id: string;
+  /** Number of signals. */
+  readonly count: number;
+  /** Signal k is rows [start[k], start[k + 1]). */
+  readonly start: Int32Array;
+  /** Schedule position where signal k is published (its tick's last bar). */
+  readonly at: Int32Array;
+  /** Per row: run stream index of the leg. */
+  readonly stream: Int32Array;
+  /** The distinct streams its legs trade, ascending. */
+  readonly streams: readonly number[];
+  readonly value: readonly number[];
+  readonly weight: readonly number[];
+  readonly price: readonly number[];
+}
+
+export interface ClassifierChanges {
+  readonly id: string;
+  readonly count: number;
+  /** Schedule position where change k is published. */
+  readonly at: Int32Array;
+  readonly regime: readonly string[];
+}
+
+export interface IndexedReplayRows {
+  readonly strategies: readonly StrategySignals[];
+  readonly classifiers: readonly ClassifierChanges[];
+  /** Signals published in all (the replay container's signal count). */
+  readonly signals: number;
+}
+
+const iso = (ts: number) => new Date(ts).toISOString();
+
+function tickEndOf(timeline: Timeline, ts: number, hint: number, what: string): number {
+  const tick = tickAt(timeline, ts, hint);
+  if (tick >= 0) return tick;
+  const ticks = timeline.tickTs.length;
+  if (ticks === 0 || ts > timeline.tickTs[ticks - 1]) throw new BatchReplayInputError(`${what}: stored row at ${iso(ts)} lies after the end of this run's data`);
+  throw new BatchReplayInputError(`${what}: stored row at ${iso(ts)} does not fall on a clock tick of this run (is this the data it was generated on?)`);
+}
+
+export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
+  const streamIndex = new Map(series.map((s, i) => [s.id, i]));
+  let signals = 0;
+  const strategies = inputs.strategies.map((strategy): StrategySignals => {
+    const { seq, ts, stream, barIdx, value, weight, price } = strategy.rows;
+    const rows = seq.length;
+    const legStream = new Int32Array(rows);
+    const starts: number[] = [];
+    let lastName = '';
+    let lastIndex = -1;
+    for (let r = 0; r < rows; r++) {
+      if (r === 0 || seq[r] !== seq[r - 1]) starts.push(r);
+      const name = stream[r];
+      if (name !== lastName) {
+        const i = streamIndex.get(name);
+        if (i === undefined) throw new BatchReplayInputError(`stored signal leg on stream ${name}, which this run does not load`);
+        lastName = name;
+        lastIndex = i;
+      }
+      legStream[r] = lastIndex;
+    }
+    const count = starts.length;
+    const start = new Int32Array(count + 1);
+    const at = new Int32Array(count);
+    let tick = 0;
+    let previousTs = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const r0 = starts[k];
+      start[k] = r0;
+      const now = ts[r0];
+      if (now < previousTs) throw new BatchReplayInputError(`strategy ${strategy.id}: stored signals are not in time order at seq ${seq[r0]}`);
+      previousTs = now;
+      tick = tickEndOf(timeline, now, tick, `strategy ${strategy.id}`);
+      at[k] = timeline.tickEndPos[tick];
+      const end = k + 1 < count ? starts[k + 1] : rows;
+      for (let r = r0; r < end; r++) {
+        const s = series[legStream[r]];
+        const b = barIdx[r];
+        if (!(b >= 0 && b < s.length) || s.start[b] + s.timeframeMs > now || s.close[b] !== price[r]) {
+          throw new BatchReplayInputError(`stored signal leg ${stream[r]} bar_idx ${b} at ${iso(now)} does not match the base data (price ${price[r]})`);
+        }
+      }
+    }
+    start[count] = rows;
+    signals += count;
+    const streams = [...new Set(legStream)].sort((a, b) => a - b);
+    return { id: strategy.id, count, start, at, stream: legStream, streams, value, weight, price };
+  });
+  const classifiers = inputs.classifiers.map((classifier): ClassifierChanges => {
+    const { ts, newRegime } = classifier.rows;
+    const count = ts.length;
+    const at = new Int32Array(count);
+    let tick = 0;
+    for (let k = 0; k < count; k++) {
+      if (k > 0 && ts[k] < ts[k - 1]) throw new BatchReplayInputError(`classifier ${classifier.id}: stored regime changes are not in time order at row ${k}`);
+      tick = tickEndOf(timeline, ts[k], tick, `classifier ${classifier.id}`);
+      at[k] = timeline.tickEndPos[tick];
+    }
+    return { id: classifier.id, count, at, regime: newRegime };
+  });
+  return { strategies, classifiers, signals };
+}

@@ -1,0 +1,704 @@
+/**
+ * One portfolio of a signal replay, simulated directly: the portfolio container's rules
+ * (sizing, risk, regime filter, trades, fill ledger) and the simulated broker's (target
+ * orders, next_open queue with superseding, signal_close fills, gap-aware stops, buying
+ * power, reject/resize, end of data) in one object over typed arrays, with no bus, events or
+ * containers. Portfolios never interact in the event-driven graph (the broker's queues and
+ * the price board are shared, but nothing one portfolio does changes another's numbers), so
+ * each is simulated alone, visiting only what can change it, in schedule order:
+ *
+ * - at a bar with orders waiting for it: the open fills, valued before the bar's close is
+ *   marked (position p, exclusive marks);
+ * - on the bars of a stream where it holds a position and has stops: the stop checks
+ *   (scanned in a tight loop over the bar ranges, up to the next thing that can change the
+ *   stream);
+ * - at the end of a tick with its rows: the regime change of its filter's classifier, then its
+ *   strategies' signals in the plan's order (what the replay container publishes), with
+ *   signal_close orders filled at once.
+ *
+ * Every floating-point operation is the event path's, in the same order (cash -= q*p + c,
+ * sums over the positions in opening order, the same sizing expressions), so the results are
+ * identical to the bit. docs/semantics.md is the spec; the event-driven code it mirrors is
+ * src/containers/portfolio-container.ts and src/containers/execution-container.ts.
+ */
+import type { BarSeries } from '../../data/bar-series.ts';
+import { affordableQuantity, commissionFor, slipped, type Commission, type ExecutionConfig } from '../../execution/config.ts';
+import type { PortfolioConfig } from '../../portfolio/config.ts';
+import { FillLedger } from '../../portfolio/fill-ledger.ts';
+import type { Trade } from '../../portfolio/trade.ts';
+import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './replay-rows.ts';
+import { BatchReplayInputError } from './errors.ts';
+import { lastBarAt, type Timeline } from './timeline.ts';
+
+const SIGNAL = 0;
+const STOP_LOSS = 1;
+const TAKE_PROFIT = 2;
+const END_OF_DATA = 3;
+const REASONS = ['signal', 'stop_loss', 'take_profit', 'end_of_data'] as const;
+
+const FIXED_QUANTITY = 0;
+const PERCENT_EQUITY = 1;
+const PERCENT_CASH = 2;
+
+export interface SimulatedPortfolio {
+  readonly cash: number;
+  readonly trades: Trade[];
+  readonly ledger: FillLedger;
+  readonly rejectedOrders: number;
+  readonly signalsReceived: number;
+  readonly fillsReceived: number;
+}
+
+/** Where a portfolio's stored rows come from: one strategy (delivered `times` times per signal) or its filter's classifier. */
+interface Source {
+  readonly at: Int32Array;
+  readonly count: number;
+  readonly strategy: StrategySignals | null;
+  readonly classifier: ClassifierChanges | null;
+  readonly local: number;
+  readonly times: number;
+}
+
+export class PortfolioSimulator {
+  // ---- the run (read only) ----
+  private readonly pos: readonly Int32Array[];
+  private readonly tickOf: Int32Array;
+  private readonly open: readonly Float64Array[];
+  private readonly high: readonly Float64Array[];
+  private readonly low: readonly Float64Array[];
+  private readonly close: readonly Float64Array[];
+  private readonly start: readonly Float64Array[];
+  private readonly timeframeMs: Float64Array;
+  private readonly streamCount: number;
+
+  // ---- settings ----
+  private readonly sizingType: number;
+  private readonly sizingQuantity: number;
+  private readonly sizingPct: number;
+  private readonly sizingOnFillPrice: boolean;
+  private readonly sizingFractional: boolean;
+  private readonly maxPositionPct: number | undefined;
+  private readonly maxGrossPct: number | undefined;
+  private readonly stopLossPct: number | undefined;
+  private readonly takeProfitPct: number | undefined;
+  private readonly hasStops: boolean;
+  private readonly fillAtClose: boolean;
+  private readonly commission: Commission;
+  private readonly slippageBps: number;
+  private readonly resize: boolean;
+  private readonly allowedRegimes: readonly string[] | null;
+
+  // ---- what it trades ----
+  private readonly sources: Source[] = [];
+  private readonly strategyIds: string[] = [];
+  /** Streams its strategies' legs trade, ascending. */
+  private readonly streams: Int32Array;
+  /** (local strategy, stream) -> sub-position slot, -1 until first used. */
+  private readonly slotOf: Int32Array;
+  private slots = 0;
+
+  // ---- per sub-position (slot) ----
+  private readonly slotStream: Int32Array;
+  private readonly slotStrategy: Int32Array;
+  /** Direction the sub-position will have once its latest order is done. */
+  private readonly projected: Int8Array;
+  /** Id of the latest order sent for it (0: none). */
+  private readonly latestOrder: Float64Array;
+  /** Signed units held (0: no position). */
+  private readonly quantity: Float64Array;
+  private readonly entryPrice: Float64Array;
+  private readonly entryCommission: Float64Array;
+  private readonly entryTime: Float64Array;
+  private readonly entryBarIdx: Int32Array;
+  private readonly stopPrice: Float64Array;
+  private readonly takeProfitPrice: Float64Array;
+  /** Its order waiting in the next_open queue of its stream (at most one: a newer one supersedes it). */
+  private readonly pendingActive: Uint8Array;
+  private readonly pendingTarget: Int8Array;
+  private readonly pendingNotional: Uint8Array;
+  private readonly pendingAmount: Float64Array;
+  private readonly pendingFractional: Uint8Array;
+  private readonly pendingOrderId: Float64Array;
+
+  // ---- open positions, in opening order (the order the event path's Map iterates) ----
+  private readonly openSlots: Int32Array;
+  private openCount = 0;
+  private readonly scratch: Int32Array;
+
+  // ---- per stream ----
+  /** next_open queue: slots in arrival order. */
+  private readonly queue: Int32Array[];
+  private readonly queueLength: Int32Array;
+  /** Bar the queue fills at, and its schedule position (Infinity: none / after the data). */
+  private readonly nextBar: Int32Array;
+  private readonly nextPos: Float64Array;
+  private readonly openOnStream: Int32Array;
+  /** Next bar whose range the stops have not checked yet. */
+  private readonly scanBar: Int32Array;
+  /** A bar found to trigger a stop, not yet processed (-1: none). */
+  private readonly trigger: Int32Array;
+  /** Price board: the last marked bar per stream (as of the latest position asked). */
+  private readonly markBar: Int32Array;
+
+  // ---- the moment being simulated ----
+  private nowPos = 0;
+  /** The stream whose bar at nowPos fills its open orders now: that bar's close is not marked yet. */
+  private exclusiveStream = -1;
+  private tick = 0;
+  /** First bar the stops of a position opened now check (the fill bar for an open fill, the next for a close fill). */
+  private checkFrom = 0;
+  private sizeNotional = false;
+  private sizeAmount = 0;
+  private sizeFractional = false;
+
+  // ---- results ----
+  private cash: number;
+  private readonly trades: Trade[] = [];
+  readonly ledger: FillLedger;
+  private orderSeq = 0;
+  private rejected = 0;
+  private signalsReceived = 0;
+  private fillsReceived = 0;
+  private regimeAllows: boolean;
+
+  constructor(
+    private readonly config: PortfolioConfig,
+    execution: ExecutionConfig,
+    private readonly series: readonly BarSeries[],
+    private readonly timeline: Timeline,
+    rows: IndexedReplayRows,
+  ) {
+    this.pos = timeline.pos;
+    this.tickOf = timeline.tickOf;
+    this.open = series.map((s) => s.open);
+    this.high = series.map((s) => s.high);
+    this.low = series.map((s) => s.low);
+    this.close = series.map((s) => s.close);
+    this.start = series.map((s) => s.start);
+    this.timeframeMs = Float64Array.from(series, (s) => s.timeframeMs);
+    const S = (this.streamCount = series.length);
+
+    const { sizing, risk } = config;
+    if (sizing.type === 'fixed_quantity') {
+      this.sizingType = FIXED_QUANTITY;
+      this.sizingQuantity = sizing.quantity;
+      this.sizingPct = 0;
+      this.sizingOnFillPrice = false;
+      this.sizingFractional = false;
+    } else {
+      this.sizingType = sizing.type === 'percent_equity' ? PERCENT_EQUITY : PERCENT_CASH;
+      this.sizingQuantity = 0;
+      this.sizingPct = sizing.pct;
+      this.sizingOnFillPrice = sizing.basis === 'fill_price';
+      this.sizingFractional = sizing.fractional;
+    }
+    this.maxPositionPct = risk.max_position_pct;
+    this.maxGrossPct = risk.max_gross_exposure_pct;
+    this.stopLossPct = risk.stop_loss_pct;
+    this.takeProfitPct = risk.take_profit_pct;
+    this.hasStops = risk.stop_loss_pct !== undefined || risk.take_profit_pct !== undefined;
+    this.fillAtClose = execution.fill === 'signal_close';
+    this.commission = execution.commission;
+    this.slippageBps = execution.slippage_bps;
+    this.resize = execution.on_insufficient_cash === 'resize';
+    this.allowedRegimes = config.regime_filter ? config.regime_filter.regimes : null;
+    this.regimeAllows = !config.regime_filter;
+    this.cash = config.initial_cash;
+    this.ledger = new FillLedger(config.initial_cash);
+
+    // Sources in the replay container's order at one tick: the filter's classifier, then the
+    // strategies in plan order (a strategy listed twice hears each signal twice, as on the bus).
+    const filter = config.regime_filter;
+    if (filter) {
+      const classifier = rows.classifiers.find((c) => c.id === filter.classifier);
+      if (!classifier) throw new BatchReplayInputError(`portfolio ${config.id}: no stored regime changes for classifier ${filter.classifier}`);
+      this.sources.push({ at: classifier.at, count: classifier.count, strategy: null, classifier, local: -1, times: 1 });
+    }
+    const streams = new Set<number>();
+    rows.strategies.forEach((strategy) => {
+      const times = config.strategies.filter((id) => id === strategy.id).length;
+      if (times === 0) return;
+      const local = this.strategyIds.length;
+      this.strategyIds.push(strategy.id);
+      this.sources.push({ at: strategy.at, count: strategy.count, strategy, classifier: null, local, times });
+      for (const s of strategy.streams) streams.add(s);
+    });
+    for (const id of config.strategies) {
+      if (!this.strategyIds.includes(id)) throw new BatchReplayInputError(`portfolio ${config.id}: no stored signals for strategy ${id}`);
+    }
+    this.streams = Int32Array.from([...streams].sort((a, b) => a - b));
+
+    const capacity = Math.max(1, this.strategyIds.length * S);
+    this.slotOf = new Int32Array(this.strategyIds.length * S).fill(-1);
+    this.slotStream = new Int32Array(capacity);
+    this.slotStrategy = new Int32Array(capacity);
+    this.projected = new Int8Array(capacity);
+    this.latestOrder = new Float64Array(capacity);
+    this.quantity = new Float64Array(capacity);
+    this.entryPrice = new Float64Array(capacity);
+    this.entryCommission = new Float64Array(capacity);
+    this.entryTime = new Float64Array(capacity);
+    this.entryBarIdx = new Int32Array(capacity);
+    this.stopPrice = new Float64Array(capacity);
+    this.takeProfitPrice = new Float64Array(capacity);
+    this.pendingActive = new Uint8Array(capacity);
+    this.pendingTarget = new Int8Array(capacity);
+    this.pendingNotional = new Uint8Array(capacity);
+    this.pendingAmount = new Float64Array(capacity);
+    this.pendingFractional = new Uint8Array(capacity);
+    this.pendingOrderId = new Float64Array(capacity);
+    this.openSlots = new Int32Array(capacity);
+    this.scratch = new Int32Array(capacity);
+    this.queue = series.map(() => new Int32Array(capacity));
+    this.queueLength = new Int32Array(S);
+    this.nextBar = new Int32Array(S);
+    this.nextPos = new Float64Array(S).fill(Infinity);
+    this.openOnStream = new Int32Array(S);
+    this.scanBar = new Int32Array(S);
+    this.trigger = new Int32Array(S).fill(-1);
+    this.markBar = new Int32Array(S).fill(-1);
+  }
+
+  /** Runs the whole replay for this portfolio. */
+  run(): SimulatedPortfolio {
+    const { sources } = this;
+    const n = sources.length;
+    const heads = new Int32Array(n);
+    for (;;) {
+      // The next stored row: earliest position; at one position, sources are in publishing order.
+      let best = -1;
+      let bestAt = Infinity;
+      for (let i = 0; i < n; i++) {
+        const src = sources[i];
+        const k = heads[i];
+        if (k < src.count && src.at[k] < bestAt) {
+          bestAt = src.at[k];
+          best = i;
+        }
+      }
+      if (best < 0) break;
+      const src = sources[best];
+      const k = heads[best]++;
+      this.advance(bestAt);
+      this.nowPos = bestAt;
+      this.exclusiveStream = -1;
+      this.tick = this.tickOf[bestAt];
+      if (src.classifier) {
+        this.regimeAllows = this.allowedRegimes!.includes(src.classifier.regime[k]);
+      } else {
+        for (let t = 0; t < src.times; t++) this.onSignal(src.strategy!, src.local, k);
+      }
+    }
+    this.advance(Infinity);
+    this.endOfData();
+    return {
+      cash: this.cash, trades: this.trades, ledger: this.ledger, rejectedOrders: this.rejected,
+      signalsReceived: this.signalsReceived, fillsReceived: this.fillsReceived,
+    };
+  }
+
+  // ---- the clock between stored rows: open fills and stop checks, in schedule order ----
+
+  /** Does every open fill and stop check at positions up to `limit`, in schedule order. */
+  private advance(limit: number): void {
+    const { streams, pos } = this;
+    for (;;) {
+      let bestPos = Infinity;
+      let bestStream = -1;
+      let bestIsStop = false;
+      for (let i = 0; i < streams.length; i++) {
+        const s = streams[i];
+        const waiting = this.nextPos[s];
+        if (this.hasStops && this.openOnStream[s] > 0) {
+          if (this.trigger[s] < 0) this.trigger[s] = this.scanStops(s, waiting <= limit ? waiting - 1 : limit);
+          const bar = this.trigger[s];
+          if (bar >= 0 && pos[s][bar] < bestPos) {
+            bestPos = pos[s][bar];
+            bestStream = s;
+            bestIsStop = true;
+          }
+        }
+        if (waiting <= limit && waiting < bestPos) {
+          bestPos = waiting;
+          bestStream = s;
+          bestIsStop = false;
+        }
+      }
+      if (bestStream < 0) return;
+      if (bestIsStop) this.checkStops(bestStream, this.trigger[bestStream]);
+      else this.fillQueue(bestStream);
+    }
+  }
+
+  /**
+   * First bar of stream s, from scanBar, at a position up to `horizon`, whose range reaches a
+   * stop-loss or take-profit of a position held on s; -1 if none (scanBar then moves past the
+   * horizon). Nothing else changes these positions before the horizon.
+   */
+  private scanStops(s: number, horizon: number): number {
+    const p = this.pos[s];
+    const low = this.low[s];
+    const high = this.high[s];
+    const n = p.length;
+    let b = this.scanBar[s];
+    if (this.openOnStream[s] === 1) {
+      let slot = -1;
+      for (let i = 0; i < this.openCount; i++) if (this.slotStream[this.openSlots[i]] === s) slot = this.openSlots[i];
+      const stop = this.stopPrice[slot];
+      const take = this.takeProfitPrice[slot];
+      if (this.quantity[slot] > 0) {
+        for (; b < n && p[b] <= horizon; b++) if (low[b] <= stop || high[b] >= take) break;
+      } else {
+        for (; b < n && p[b] <= horizon; b++) if (high[b] >= stop || low[b] <= take) break;
+      }
+    } else {
+      for (; b < n && p[b] <= horizon; b++) if (this.anyStopHit(s, low[b], high[b])) break;
+    }
+    this.scanBar[s] = b;
+    return b < n && p[b] <= horizon ? b : -1;
+  }
+
+  private anyStopHit(s: number, low: number, high: number): boolean {
+    for (let i = 0; i < this.openCount; i++) {
+      const slot = this.openSlots[i];
+      if (this.slotStream[slot] !== s) continue;
+      if (this.quantity[slot] > 0 ? low <= this.stopPrice[slot] || high >= this.takeProfitPrice[slot] : high >= this.stopPrice[slot] || low <= this.takeProfitPrice[slot]) return true;
+    }
+    return false;
+  }
+
+  /** The broker at bar nextBar[s]: the stream's queued orders fill at its open, in arrival order. */
+  private fillQueue(s: number): void {
+    const b = this.nextBar[s];
+    const at = this.pos[s][b];
+    this.nowPos = at;
+    this.exclusiveStream = s;
+    this.tick = this.tickOf[at];
+    this.checkFrom = b;
+    const queue = this.queue[s];
+    const length = this.queueLength[s];
+    this.queueLength[s] = 0;
+    this.nextPos[s] = Infinity;
+    const base = this.open[s][b];
+    const time = this.start[s][b];
+    for (let i = 0; i < length; i++) {
+      const slot = queue[i];
+      this.pendingActive[slot] = 0;
+      this.execute(slot, this.pendingTarget[slot], this.pendingNotional[slot] === 1, this.pendingAmount[slot], this.pendingFractional[slot] === 1,
+        this.pendingOrderId[slot], base, time, SIGNAL, b);
+    }
+    this.exclusiveStream = -1;
+    // Stops check this bar's range next (after its open fills), from here on.
+    if (this.openOnStream[s] > 0) this.scanBar[s] = b;
+  }
+
+  /** Stop-loss before take-profit when one bar reaches both; positions in opening order. */
+  private checkStops(s: number, b: number): void {
+    const at = this.pos[s][b];
+    this.nowPos = at;
+    this.tick = this.tickOf[at];
+    const snapshot = this.scratch;
+    const n = this.openCount;
+    for (let i = 0; i < n; i++) snapshot[i] = this.openSlots[i];
+    const low = this.low[s][b];
+    const high = this.high[s][b];
+    for (let i = 0; i < n; i++) {
+      const slot = snapshot[i];
+      if (this.slotStream[slot] !== s) continue;
+      const long = this.quantity[slot] > 0;
+      const stopHit = long ? low <= this.stopPrice[slot] : high >= this.stopPrice[slot];
+      const takeHit = long ? high >= this.takeProfitPrice[slot] : low <= this.takeProfitPrice[slot];
+      if (stopHit) this.exitAtLevel(slot, STOP_LOSS, this.stopPrice[slot], s, b);
+      else if (takeHit) this.exitAtLevel(slot, TAKE_PROFIT, this.takeProfitPrice[slot], s, b);
+    }
+    this.scanBar[s] = b + 1;
+    this.trigger[s] = -1;
+  }
+
+  /** A stop order, filled at once against bar b, gap-aware: at the open if the bar opened through the level. */
+  private exitAtLevel(slot: number, reason: number, level: number, s: number, b: number): void {
+    const orderId = ++this.orderSeq;
+    this.latestOrder[slot] = orderId;
+    this.projected[slot] = 0;
+    const open = this.open[s][b];
+    const holdingLong = this.quantity[slot] > 0;
+    const gapped = reason === STOP_LOSS ? (holdingLong ? open <= level : open >= level) : holdingLong ? open >= level : open <= level;
+    this.execute(slot, 0, false, 0, false, orderId, gapped ? open : level, gapped ? this.start[s][b] : this.start[s][b] + this.timeframeMs[s], reason, b);
+  }
+
+  // ---- a stored signal ----
+
+  private onSignal(src: StrategySignals, local: number, k: number): void {
+    this.signalsReceived++;
+    const r0 = src.start[k];
+    const r1 = src.start[k + 1];
+    const value = src.value[r0];
+    let weightSum = 0;
+    for (let r = r0; r < r1; r++) weightSum += Math.abs(src.weight[r]);
+    const mayOpen = this.regimeAllows;
+    for (let r = r0; r < r1; r++) {
+      const s = src.stream[r];
+      const slot = this.slotFor(local, s);
+      const weight = src.weight[r];
+      let target = value === 0 || weight === 0 ? 0 : value * Math.sign(weight);
+      // Outside the allowed regimes a signal may only close what is held (boundary-aware filter).
+      if (target !== 0 && !mayOpen) target = 0;
+      if (target === this.projected[slot]) continue;
+      const orderId = ++this.orderSeq;
+      if (target === 0) {
+        this.sizeNotional = false;
+        this.sizeAmount = 0;
+        this.sizeFractional = false;
+      } else if (!this.openingSize(src.price[r], Math.abs(weight) / weightSum, Math.abs(weight), slot)) {
+        this.rejected++;
+        continue;
+      }
+      this.latestOrder[slot] = orderId;
+      this.projected[slot] = target;
+      const m = this.markedBar(s);
+      if (this.fillAtClose) {
+        this.checkFrom = m + 1;
+        this.execute(slot, target, this.sizeNotional, this.sizeAmount, this.sizeFractional, orderId,
+          this.close[s][m], this.start[s][m] + this.timeframeMs[s], SIGNAL, m);
+      } else {
+        this.enqueue(slot, s, m, target, orderId);
+      }
+    }
+  }
+
+  private slotFor(local: number, s: number): number {
+    const key = local * this.streamCount + s;
+    let slot = this.slotOf[key];
+    if (slot < 0) {
+      slot = this.slotOf[key] = this.slots++;
+      this.slotStream[slot] = s;
+      this.slotStrategy[slot] = local;
+    }
+    return slot;
+  }
+
+  /** A next_open order: it waits for bar m + 1 of its stream; a pending one of the same sub-position is superseded. */
+  private enqueue(slot: number, s: number, m: number, target: number, orderId: number): void {
+    const queue = this.queue[s];
+    if (this.pendingActive[slot] === 1) {
+      let i = 0;
+      while (queue[i] !== slot) i++;
+      for (let j = i + 1; j < this.queueLength[s]; j++) queue[j - 1] = queue[j];
+      this.queueLength[s]--;
+      this.rejected++; // superseded (the sub-position's projection already follows the newer order)
+    }
+    if (this.queueLength[s] === 0) {
+      this.nextBar[s] = m + 1;
+      this.nextPos[s] = m + 1 < this.pos[s].length ? this.pos[s][m + 1] : Infinity;
+    }
+    queue[this.queueLength[s]++] = slot;
+    this.pendingActive[slot] = 1;
+    this.pendingTarget[slot] = target;
+    this.pendingNotional[slot] = this.sizeNotional ? 1 : 0;
+    this.pendingAmount[slot] = this.sizeAmount;
+    this.pendingFractional[slot] = this.sizeFractional ? 1 : 0;
+    this.pendingOrderId[slot] = orderId;
+  }
+
+  /**
+   * Opening size for one leg (into sizeNotional / sizeAmount / sizeFractional), or false if
+   * refused. Notional sizing is valued at the signal bar's close; with basis `fill_price`
+   * the broker converts it at the fill price.
+   */
+  private openingSize(price: number, share: number, weight: number, slot: number): boolean {
+    const equity = this.equityNow();
+    const cap = this.maxPositionPct === undefined ? Infinity : (this.maxPositionPct / 100) * equity;
+    let notional: number;
+    if (this.sizingType === FIXED_QUANTITY) {
+      const whole = Number.isInteger(this.sizingQuantity * weight);
+      let quantity = this.sizingQuantity * weight;
+      if (quantity * price > cap) quantity = whole ? Math.floor(cap / price) : cap / price;
+      this.sizeNotional = false;
+      this.sizeAmount = quantity;
+      this.sizeFractional = false;
+      notional = quantity * price;
+    } else {
+      const base = this.sizingType === PERCENT_EQUITY ? equity : this.cash;
+      notional = Math.min((this.sizingPct / 100) * base * share, cap);
+      this.sizeFractional = this.sizingFractional;
+      if (this.sizingOnFillPrice) {
+        this.sizeNotional = true;
+        this.sizeAmount = notional;
+      } else {
+        this.sizeNotional = false;
+        this.sizeAmount = this.sizingFractional ? notional / price : Math.floor(notional / price);
+      }
+    }
+    if (!this.sizeNotional && !(this.sizeAmount > 0)) return false;
+    if (!(notional > 0)) return false;
+    if (this.maxGrossPct !== undefined) {
+      let gross = 0;
+      for (let i = 0; i < this.openCount; i++) {
+        const other = this.openSlots[i];
+        if (other !== slot) gross += Math.abs(this.quantity[other] * this.markPrice(other));
+      }
+      const limit = (this.maxGrossPct / 100) * equity;
+      if (gross + notional > limit + 1e-9) return false;
+    }
+    return true;
+  }
+
+  // ---- the broker ----
+
+  /** Brings the sub-position to `target` at `basePrice`: close what is held, then open (checking buying power). */
+  private execute(
+    slot: number, target: number, notional: boolean, amount: number, fractional: boolean, orderId: number,
+    basePrice: number, fillTime: number, reason: number, barIdx: number,
+  ): void {
+    const held = this.quantity[slot];
+    const direction = Math.sign(held);
+    if (target === direction) return;
+    const slippage = reason === TAKE_PROFIT ? 0 : this.slippageBps;
+    if (held !== 0) {
+      const price = slipped(basePrice, -direction, slippage);
+      this.fill(slot, -held, price, commissionFor(this.commission, held, price), fillTime, reason, barIdx, false);
+    }
+    if (target === 0) return;
+    const price = slipped(basePrice, target, slippage);
+    let units = !notional ? amount : fractional ? amount / price : Math.floor(amount / price);
+    const isFractional = notional ? fractional : !Number.isInteger(units);
+    const power = this.buyingPower();
+    const cost = units * price + commissionFor(this.commission, units, price);
+    if (cost > power + 1e-9) {
+      const affordable = affordableQuantity(this.commission, price, power, isFractional);
+      if (!this.resize || affordable <= 0) {
+        this.reject(slot, orderId);
+        return;
+      }
+      units = affordable;
+    }
+    if (!(units > 0)) {
+      this.reject(slot, orderId);
+      return;
+    }
+    const quantity = target * units;
+    this.fill(slot, quantity, price, commissionFor(this.commission, quantity, price), fillTime, reason, barIdx, true);
+  }
+
+  /** ORDER_REJECTED: the sub-position keeps whatever direction it really has now (if that order was its latest). */
+  private reject(slot: number, orderId: number): void {
+    this.rejected++;
+    if (this.latestOrder[slot] === orderId) this.projected[slot] = Math.sign(this.quantity[slot]);
+  }
+
+  // ---- the portfolio's books ----
+
+  private fill(slot: number, quantity: number, price: number, commission: number, fillTime: number, reason: number, barIdx: number, opening: boolean): void {
+    this.fillsReceived++;
+    const s = this.slotStream[slot];
+    this.cash -= quantity * price + commission;
+    if (opening) {
+      const long = quantity > 0;
+      const sl = this.stopLossPct;
+      const tp = this.takeProfitPct;
+      this.quantity[slot] = quantity;
+      this.entryPrice[slot] = price;
+      this.entryCommission[slot] = commission;
+      this.entryTime[slot] = fillTime;
+      this.entryBarIdx[slot] = barIdx;
+      this.stopPrice[slot] = sl === undefined ? (long ? -Infinity : Infinity) : price * (long ? 1 - sl / 100 : 1 + sl / 100);
+      this.takeProfitPrice[slot] = tp === undefined ? (long ? Infinity : -Infinity) : price * (long ? 1 + tp / 100 : 1 - tp / 100);
+      this.openSlots[this.openCount++] = slot;
+      if (this.openOnStream[s]++ === 0) this.scanBar[s] = this.checkFrom;
+    } else {
+      const held = this.quantity[slot];
+      if (held === 0 || held !== -quantity) {
+        throw new Error(`portfolio ${this.config.id}: closing fill of ${quantity} ${this.series[s].symbol} does not match the open position (${held})`);
+      }
+      this.quantity[slot] = 0;
+      let i = 0;
+      while (this.openSlots[i] !== slot) i++;
+      for (let j = i + 1; j < this.openCount; j++) this.openSlots[j - 1] = this.openSlots[j];
+      this.openCount--;
+      this.openOnStream[s]--;
+      const entryPrice = this.entryPrice[slot];
+      const entryBarIdx = this.entryBarIdx[slot];
+      const total = this.entryCommission[slot] + commission;
+      const pnl = (price - entryPrice) * held - total;
+      const series = this.series[s];
+      this.trades.push({
+        portfolioId: this.config.id, strategyId: this.strategyIds[this.slotStrategy[slot]], symbol: series.symbol, stream: series.id,
+        direction: held > 0 ? 'long' : 'short', quantity: Math.abs(held),
+        entryTime: this.entryTime[slot], entryBarIdx, entryPrice,
+        exitTime: fillTime, exitBarIdx: barIdx, exitPrice: price,
+        commission: total, pnl, returnPct: pnl / (Math.abs(held) * entryPrice), bars: barIdx - entryBarIdx, exitReason: REASONS[reason],
+      });
+      if (reason !== SIGNAL) this.projected[slot] = 0;
+    }
+    this.trigger[s] = -1;
+    this.ledger.record(this.tick, s, quantity, this.cash, this.openCount);
+  }
+
+  /** The last marked bar of stream s at the current position (the price board). */
+  private markedBar(s: number): number {
+    const p = this.pos[s];
+    let m = lastBarAt(p, this.markBar[s], this.nowPos);
+    this.markBar[s] = m;
+    if (s === this.exclusiveStream && m >= 0 && p[m] === this.nowPos) m--;
+    return m;
+  }
+
+  private markPrice(slot: number): number {
+    const s = this.slotStream[slot];
+    const m = this.markedBar(s);
+    const price = m < 0 ? NaN : this.close[s][m];
+    return Number.isNaN(price) ? this.entryPrice[slot] : price;
+  }
+
+  private equityNow(): number {
+    let equity = this.cash;
+    for (let i = 0; i < this.openCount; i++) {
+      const slot = this.openSlots[i];
+      equity += this.quantity[slot] * this.markPrice(slot);
+    }
+    return equity;
+  }
+
+  private buyingPower(): number {
+    let net = 0;
+    let gross = 0;
+    for (let i = 0; i < this.openCount; i++) {
+      const slot = this.openSlots[i];
+      const value = this.quantity[slot] * this.markPrice(slot);
+      net += value;
+      gross += Math.abs(value);
+    }
+    return this.cash + net - gross;
+  }
+
+  // ---- SYSTEM_STOP ----
+
+  /** Queued orders are rejected (the data ended first), then, with close_at_end, every position closes at its stream's last close. */
+  private endOfData(): void {
+    this.tick = this.timeline.lastTick;
+    for (let i = 0; i < this.streams.length; i++) {
+      const s = this.streams[i];
+      const length = this.queueLength[s];
+      this.queueLength[s] = 0;
+      this.nextPos[s] = Infinity;
+      for (let q = 0; q < length; q++) {
+        const slot = this.queue[s][q];
+        this.pendingActive[slot] = 0;
+        this.reject(slot, this.pendingOrderId[slot]);
+      }
+    }
+    if (!this.config.close_at_end) return;
+    const snapshot = this.scratch;
+    const n = this.openCount;
+    for (let i = 0; i < n; i++) snapshot[i] = this.openSlots[i];
+    for (let i = 0; i < n; i++) {
+      const slot = snapshot[i];
+      const s = this.slotStream[slot];
+      const last = this.series[s].length - 1;
+      const orderId = ++this.orderSeq;
+      this.latestOrder[slot] = orderId;
+      this.projected[slot] = 0;
+      this.execute(slot, 0, false, 0, false, orderId, this.close[s][last], this.start[s][last] + this.timeframeMs[s], END_OF_DATA, last);
+    }
+  }
+}

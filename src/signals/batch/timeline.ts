@@ -1,0 +1,90 @@
+/**
+ * The clock schedule turned into the lookups the batch engine needs: where each bar of each
+ * stream sits in the schedule (its position), which tick each position belongs to, and the
+ * close time and last position of each tick. Built once per run, shared by every portfolio.
+ *
+ * A position orders everything that happens in a run: the broker's work on the bar at
+ * position p (open fills, then the close is marked), the stop checks of that bar, and, if p
+ * ends a tick, the stored rows of that tick.
+ */
+import type { Schedule } from '../../clock/schedule.ts';
+import type { BarSeries } from '../../data/bar-series.ts';
+
+export interface Timeline {
+  readonly schedule: Schedule;
+  /** Per stream: the schedule position of each bar. */
+  readonly pos: readonly Int32Array[];
+  /** Per schedule position: the index of its tick. */
+  readonly tickOf: Int32Array;
+  /** Per tick: its close time. */
+  readonly tickTs: Float64Array;
+  /** Per tick: the position of its last bar (where the tick's stored rows are published). */
+  readonly tickEndPos: Int32Array;
+  /** The tick end-of-data work belongs to (the last one; 0 for an empty run). */
+  readonly lastTick: number;
+}
+
+export function buildTimeline(schedule: Schedule, series: readonly BarSeries[]): Timeline {
+  const pos = series.map((s) => new Int32Array(s.length));
+  const tickOf = new Int32Array(schedule.length);
+  const tickTs = new Float64Array(schedule.ticks);
+  const tickEndPos = new Int32Array(schedule.ticks);
+  const { streamIndex, barIdx, closeTime, tickEnd } = schedule;
+  let tick = 0;
+  for (let i = 0; i < schedule.length; i++) {
+    pos[streamIndex[i]][barIdx[i]] = i;
+    tickOf[i] = tick;
+    if (tickEnd[i] === 1) {
+      tickTs[tick] = closeTime[i];
+      tickEndPos[tick] = i;
+      tick++;
+    }
+  }
+  return { schedule, pos, tickOf, tickTs, tickEndPos, lastTick: Math.max(0, schedule.ticks - 1) };
+}
+
+/** Index of the tick closing at `ts`, or -1 if no tick closes then. */
+export function tickAt(timeline: Timeline, ts: number, hint: number): number {
+  const { tickTs } = timeline;
+  const n = tickTs.length;
+  // Rows come in time order: try the hint (the previous answer) and its neighbourhood first.
+  let lo = hint < 0 ? 0 : hint;
+  if (lo < n && tickTs[lo] === ts) return lo;
+  if (lo >= n || tickTs[lo] > ts) lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tickTs[mid] < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && tickTs[lo] === ts ? lo : -1;
+}
+
+/**
+ * The last bar of a stream at or before schedule position `p`, searching forward from
+ * `from` (a bar known to be at or before p, or -1): galloping, so a run of queries with
+ * growing p costs O(log gap) each.
+ */
+export function lastBarAt(pos: Int32Array, from: number, p: number): number {
+  const n = pos.length;
+  let lo = from;
+  let hi = lo + 1;
+  if (hi >= n || pos[hi] > p) return lo;
+  let step = 1;
+  for (;;) {
+    lo = hi;
+    step += step;
+    hi = lo + step;
+    if (hi >= n) {
+      hi = n;
+      break;
+    }
+    if (pos[hi] > p) break;
+  }
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (pos[mid] <= p) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
