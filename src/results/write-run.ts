@@ -21,6 +21,8 @@ export interface RunRecord {
   readonly topologyFile: string | null;
   readonly series: readonly BarSeries[];
   readonly skipped: Readonly<Record<string, readonly SkippedRow[]>>;
+  /** The verified market-data snapshot the bars came from, if any. */
+  readonly snapshot: { readonly id: string; readonly rootHash: string; readonly store: string } | null;
   readonly outcome: RunOutcome;
   readonly startedAt: Date;
   readonly finishedAt: Date;
@@ -46,6 +48,7 @@ export function manifestOf(record: RunRecord) {
       last_bar_start: s.length ? new Date(s.start[s.length - 1]).toISOString() : null,
       skipped_rows: record.skipped[s.id]?.length ?? 0,
     })),
+    data_snapshot: record.snapshot ? { id: record.snapshot.id, root_hash: record.snapshot.rootHash, store: record.snapshot.store } : null,
     package: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
     engine_version: ENGINE_VERSION,
     node_version: process.version,

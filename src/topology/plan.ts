@@ -15,7 +15,8 @@ import type { TopologyConfig } from './schema.ts';
 export type StreamSource =
   | { readonly kind: 'file'; readonly path: string; readonly timezone: string }
   | { readonly kind: 'synthetic'; readonly seed: number; readonly bars: number; readonly startPrice: number; readonly start: string }
-  | { readonly kind: 'resample'; readonly from: string; readonly timezone: string };
+  | { readonly kind: 'resample'; readonly from: string; readonly timezone: string }
+  | { readonly kind: 'store'; readonly start?: string; readonly end?: string; readonly timezone: string };
 
 export interface StreamPlan {
   readonly id: string;
@@ -51,6 +52,8 @@ export interface Plan {
   readonly mode: RunMode;
   /** Absolute path of the signal store (generation and replay modes). */
   readonly signalStore: string | null;
+  /** The market data store the streams read through, and the snapshot to read from (if any). */
+  readonly dataStore: { readonly root: string; readonly snapshot: string | null } | null;
   readonly config: TopologyConfig;
   /** SHA-256 of the canonical JSON of the validated config (defaults filled in). */
   readonly configHash: string;
@@ -67,13 +70,16 @@ function legWeights(definition: StrategyDefinition, params: Record<string, unkno
 }
 
 export function planTopology(config: TopologyConfig, baseDir: string): Plan {
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path));
   const streams: StreamPlan[] = config.data.streams.map((s) => {
     const timezone = s.timezone ?? config.data.timezone;
     const source: StreamSource = s.file !== undefined
-      ? { kind: 'file', path: isAbsolute(s.file) ? s.file : resolve(baseDir, s.file), timezone }
+      ? { kind: 'file', path: absolute(s.file), timezone }
       : s.synthetic !== undefined
         ? { kind: 'synthetic', seed: s.synthetic.seed, bars: s.synthetic.bars, startPrice: s.synthetic.start_price, start: s.synthetic.start }
-        : { kind: 'resample', from: s.resample_from!, timezone };
+        : s.store !== undefined
+          ? { kind: 'store', start: s.store.start, end: s.store.end, timezone }
+          : { kind: 'resample', from: s.resample_from!, timezone };
     return { id: streamId(s.symbol, s.timeframe), symbol: s.symbol, timeframe: s.timeframe, source };
   });
   const strategies = config.strategies.map((s) => {
@@ -87,6 +93,7 @@ export function planTopology(config: TopologyConfig, baseDir: string): Plan {
   const portfolios = config.portfolios.map((p) => ({ config: p, execution: { ...config.execution, ...p.execution } }));
   const hashed = { ...config, strategies: strategies.map((s) => ({ id: s.id, type: s.definition.type, params: s.params, inputs: s.inputs })) };
   const store = config.signals?.store;
-  const signalStore = store === undefined ? null : isAbsolute(store) ? store : resolve(baseDir, store);
-  return { name: config.name, mode: config.mode, signalStore, config, configHash: sha256(canonicalJson(hashed)), streams, strategies, classifiers, portfolios };
+  const signalStore = store === undefined ? null : absolute(store);
+  const dataStore = config.data.store === undefined ? null : { root: absolute(config.data.store), snapshot: config.data.snapshot ?? null };
+  return { name: config.name, mode: config.mode, signalStore, dataStore, config, configHash: sha256(canonicalJson(hashed)), streams, strategies, classifiers, portfolios };
 }

@@ -50,9 +50,9 @@ export function makeRunId(plan: Plan, now: Date): string {
 async function prepare(config: TopologyConfig, baseDir: string, label: string) {
   const plan = planTopology(config, baseDir);
   try {
-    const { series, skipped } = await loadStreams(plan);
+    const { series, skipped, snapshot } = await loadStreams(plan);
     const replay = plan.mode === 'signal_replay' ? await loadReplayInputs(plan, series) : undefined;
-    return { plan, series, skipped, replay };
+    return { plan, series, skipped, snapshot, replay };
   } catch (error) {
     throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
@@ -60,14 +60,14 @@ async function prepare(config: TopologyConfig, baseDir: string, label: string) {
 
 async function execute(config: TopologyConfig, baseDir: string, topologyFile: string | null, options: RunTopologyOptions): Promise<TopologyRun> {
   const startedAt = new Date();
-  const { plan, series, skipped, replay } = await prepare(config, baseDir, topologyFile ?? 'topology');
+  const { plan, series, skipped, snapshot, replay } = await prepare(config, baseDir, topologyFile ?? 'topology');
   const runId = options.runId ?? makeRunId(plan, startedAt);
   if (plan.mode === 'signal_generation') {
     return { mode: 'signal_generation', runId, generation: await generateSignals(plan, series, { runId, topologyFile, startedAt }) };
   }
   const graph = buildGraph(plan, series, replay);
   const outcome = runGraph(graph, { runId, onProgress: options.onProgress });
-  const record: RunRecord = { plan, topologyFile, series, skipped, outcome, startedAt, finishedAt: new Date() };
+  const record: RunRecord = { plan, topologyFile, series, skipped, snapshot, outcome, startedAt, finishedAt: new Date() };
   const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
   if (dir) await writeRunResults(dir, record);
   return { mode: plan.mode, record, outcome, dir };

@@ -27,6 +27,8 @@ function isTimeZone(zone: string): boolean {
 }
 const TimeZoneSchema = z.string().refine(isTimeZone, 'unknown IANA time zone (e.g. America/New_York, UTC)');
 
+export const DateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'a date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM])');
+
 export const SyntheticSourceSchema = z.strictObject({
   seed: z.int(),
   bars: z.int().positive().max(10_000_000),
@@ -43,13 +45,18 @@ export const StreamSchema = z
     synthetic: SyntheticSourceSchema.optional(),
     /** Aggregate another stream of this topology (e.g. SPY_1m -> SPY_5m). */
     resample_from: StreamRefSchema.optional(),
+    /**
+     * Bars already in the market data store (data.store), optionally a range of bar start
+     * times: ISO dates or datetimes; dates are local midnights in data.timezone; end exclusive.
+     */
+    store: z.strictObject({ start: DateTimeSchema.optional(), end: DateTimeSchema.optional() }).optional(),
     /** Zone of naive stamps in the file; defaults to data.timezone. */
     timezone: TimeZoneSchema.optional(),
   })
   .superRefine((s, ctx) => {
-    const sources = (['file', 'synthetic', 'resample_from'] as const).filter((k) => s[k] !== undefined);
+    const sources = (['file', 'synthetic', 'resample_from', 'store'] as const).filter((k) => s[k] !== undefined);
     if (sources.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `give exactly one source: file, synthetic or resample_from (got ${sources.length ? sources.join(', ') : 'none'})` });
+      ctx.addIssue({ code: 'custom', message: `give exactly one source: file, synthetic, resample_from or store (got ${sources.length ? sources.join(', ') : 'none'})` });
     }
   });
 
@@ -88,6 +95,13 @@ const TopologyShape = z.strictObject({
     timezone: TimeZoneSchema.default('America/New_York'),
     missing_bars: z.enum(['skip', 'ffill']).default('skip'),
     on_invalid_rows: z.enum(['error', 'skip']).default('error'),
+    /**
+     * The market data store (a directory, relative to this file). With it, file streams are
+     * imported into the store (idempotently) and their bars read back through it.
+     */
+    store: z.string().min(1).optional(),
+    /** Read every store stream from this verified snapshot of data.store; refuse to run if it does not verify. */
+    snapshot: z.string().min(1).optional(),
     streams: z.array(StreamSchema).min(1),
   }),
   classifiers: z.array(ClassifierConfigSchema).default([]),
@@ -121,8 +135,20 @@ function checkMode(t: Shape, ctx: z.RefinementCtx): void {
   if (t.mode !== 'signal_generation' && t.portfolios.length === 0) ctx.addIssue({ code: 'custom', path: ['portfolios'], message: `mode ${t.mode} needs at least one portfolio` });
 }
 
+function checkDataSource(t: Shape, ctx: z.RefinementCtx): void {
+  const { store, snapshot, streams } = t.data;
+  if (snapshot !== undefined && store === undefined) ctx.addIssue({ code: 'custom', path: ['data', 'snapshot'], message: 'a snapshot needs data.store (the store it was taken of)' });
+  streams.forEach((s, i) => {
+    if (s.store !== undefined && store === undefined) ctx.addIssue({ code: 'custom', path: ['data', 'streams', i, 'store'], message: 'a store stream needs data.store' });
+    if (s.file !== undefined && snapshot !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'streams', i, 'file'], message: 'with data.snapshot every stream must come from the snapshot (store:), so the run is reproducible bit for bit' });
+    }
+  });
+}
+
 function checkReferences(t: Shape, ctx: z.RefinementCtx): void {
   checkMode(t, ctx);
+  checkDataSource(t, ctx);
   const streams = new Map<string, number>();
   t.data.streams.forEach((s, i) => {
     const id = streamId(s.symbol, s.timeframe);
