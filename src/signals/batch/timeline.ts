@@ -43,21 +43,26 @@ export function buildTimeline(schedule: Schedule, series: readonly BarSeries[]):
   return { schedule, pos, tickOf, tickTs, tickEndPos, lastTick: Math.max(0, schedule.ticks - 1) };
 }
 
-/** Index of the tick closing at `ts`, or -1 if no tick closes then. */
+/** Index of the tick closing at `ts`, or -1 if no tick closes then; `hint` (a tick at or before it, or -1) speeds up time-ordered lookups. */
 export function tickAt(timeline: Timeline, ts: number, hint: number): number {
   const { tickTs } = timeline;
   const n = tickTs.length;
-  // Rows come in time order: try the hint (the previous answer) and its neighbourhood first.
-  let lo = hint < 0 ? 0 : hint;
-  if (lo < n && tickTs[lo] === ts) return lo;
-  if (lo >= n || tickTs[lo] > ts) lo = 0;
-  let hi = n;
-  while (lo < hi) {
+  // Galloping from the hint, then a binary search in (lo, hi): tickTs[lo] < ts <= tickTs[hi].
+  let lo = hint >= 0 && hint < n && tickTs[hint] < ts ? hint : -1;
+  let hi = lo + 1;
+  let step = 1;
+  while (hi < n && tickTs[hi] < ts) {
+    lo = hi;
+    hi = lo + step;
+    step += step;
+  }
+  if (hi > n) hi = n;
+  while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
-    if (tickTs[mid] < ts) lo = mid + 1;
+    if (tickTs[mid] < ts) lo = mid;
     else hi = mid;
   }
-  return lo < n && tickTs[lo] === ts ? lo : -1;
+  return hi < n && tickTs[hi] === ts ? hi : -1;
 }
 
 /**
