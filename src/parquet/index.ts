@@ -1,6 +1,7 @@
 /**
  * The project's ONE Parquet module: every Parquet read or write in the project goes through
- * `writeParquetFile` / `readParquetFile` (or `readParquetSchema`) here, so the library choice
+ * `writeParquetFile` / `readParquetFile` / `readParquetBuffer` (or `readParquetSchema`,
+ * `readParquetRowGroups`) here, so the library choice
  * and its quirks stay in one place.
  *
  * Why hyparquet + hyparquet-writer rather than parquetjs-lite:
@@ -16,15 +17,22 @@
  *     active, dependency-free, pure ESM with TypeScript types.
  *
  * Writes are atomic: the file is written to a temporary name in the same directory, fsynced,
- * then renamed over the target, so a reader never sees a half-written file.
- * Reads load the whole file into memory (bar files are small) and decode the requested columns.
+ * then renamed over the target, so a reader never sees a half-written file. Every column chunk
+ * gets min/max statistics (hyparquet-writer's default); `rowGroupSize` sets the row groups.
+ *
+ * Reads: a whole-file read loads the file into memory and decodes the requested columns. A read
+ * of a row range (`rowStart`/`rowEnd`) or of chosen row groups (`rowGroups`, by index or by a
+ * predicate over each group's row range and statistics) reads only the footer and the byte
+ * ranges of the row groups it needs, and decodes only those. `readParquetRowGroups` lists the
+ * row groups (row range, byte range, min/max per column) from the footer alone.
+ * `readParquetBuffer` / `readParquetBufferRowGroups` do the same for a file held in memory.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-import type { FileMetaData, SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
 
@@ -49,8 +57,11 @@ export interface ParquetColumnInput {
 export interface ParquetWriteFileOptions {
   /** Compression codec (default 'SNAPPY'; 'UNCOMPRESSED' is the only other built-in one). */
   readonly codec?: 'SNAPPY' | 'UNCOMPRESSED';
-  /** Rows per row group (default 1_000_000). */
-  readonly rowGroupSize?: number;
+  /**
+   * Rows per row group (default 1_000_000), or the size of each group in turn (the last size
+   * repeats). Smaller groups let readers skip more (see `readParquetRowGroups`, `rowGroups`).
+   */
+  readonly rowGroupSize?: number | readonly number[];
   /** Extra key/value metadata stored in the file footer. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -80,6 +91,7 @@ export interface ParquetColumnInfo {
 }
 
 export interface ParquetTable {
+  /** Rows returned: the whole file, or the rows selected by rowStart/rowEnd/rowGroups. */
   readonly rowCount: number;
   /** Requested (or all top-level) columns by name. */
   readonly columns: Record<string, ArrayLike<unknown>>;
@@ -87,6 +99,12 @@ export interface ParquetTable {
   readonly schema: readonly ParquetColumnInfo[];
   /** Key/value metadata from the file footer. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Row groups in the file. */
+  readonly rowGroupCount: number;
+  /** Indices of the row groups read and decoded (every non-empty one for a whole-file read). */
+  readonly rowGroupsRead: readonly number[];
+  /** The file rows returned, in order: the columns are these ranges concatenated. */
+  readonly rowRanges: readonly ParquetRowRange[];
 }
 
 /** Error reading or writing a Parquet file; the message always names the path. */
@@ -172,6 +190,15 @@ function toColumnSource(path: string, column: ParquetColumnInput): ColumnSource 
   return source;
 }
 
+function rowGroupSizeOf(path: string, size: number | readonly number[] | undefined): number | number[] {
+  if (size === undefined) return 1_000_000;
+  const sizes = typeof size === 'number' ? [size] : [...size];
+  if (sizes.length === 0 || !sizes.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    throw new ParquetFileError(path, `parquet write ${path}: rowGroupSize must be a whole number > 0 or a non-empty list of them`);
+  }
+  return typeof size === 'number' ? size : sizes;
+}
+
 /**
  * Write columns to a Parquet file atomically (temp file in the same directory, fsync, rename).
  * All columns must have the same length.
@@ -199,7 +226,7 @@ export async function writeParquetFile(
     const buffer = parquetWriteBuffer({
       columnData: columns.map((c) => toColumnSource(path, c)),
       codec: options.codec ?? 'SNAPPY',
-      rowGroupSize: options.rowGroupSize ?? 1_000_000,
+      rowGroupSize: rowGroupSizeOf(path, options.rowGroupSize),
       kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
       createdBy: 'tradeflow (hyparquet-writer)',
     });
@@ -286,17 +313,31 @@ async function readBytes(path: string): Promise<Uint8Array> {
   try {
     return await fsp.readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ParquetFileError(path, `parquet file not found: ${path}`, { cause: error });
-    throw new ParquetFileError(path, `cannot read parquet file ${path}: ${(error as Error).message}`, { cause: error });
+    throw openError(path, error);
   }
 }
 
-function readMetadata(path: string, bytes: Uint8Array): FileMetaData {
-  const what = bytes.byteLength < 12 ? `, only ${bytes.byteLength} bytes` : '';
+function openError(path: string, error: unknown): ParquetFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new ParquetFileError(path, `parquet file not found: ${path}`, { cause: error });
+  return new ParquetFileError(path, `cannot read parquet file ${path}: ${(error as Error).message}`, { cause: error });
+}
+
+const DAY_MS = 86_400_000;
+
+/** Epoch ms as plain numbers rather than Date objects, for column values and statistics alike. */
+const PARSERS = {
+  timestampFromMilliseconds: (v: bigint) => Number(v),
+  timestampFromMicroseconds: (v: bigint) => Number(v) / 1000,
+  timestampFromNanoseconds: (v: bigint) => Number(v / 1000n) / 1000,
+  dateFromDays: (days: number) => days * DAY_MS,
+};
+
+/** Parse the footer from `bytes` (the whole file, or at least its tail); `fileSize` is for the message. */
+function readMetadata(path: string, bytes: Uint8Array, fileSize = bytes.byteLength): FileMetaData {
+  const what = fileSize < 12 ? `, only ${fileSize} bytes` : '';
   try {
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    return parquetMetadata(buffer);
+    return parquetMetadata(bytes, { parsers: PARSERS });
   } catch (error) {
     throw new ParquetFileError(
       path,
@@ -310,8 +351,7 @@ function readMetadata(path: string, bytes: Uint8Array): FileMetaData {
 export async function readParquetSchema(
   path: string,
 ): Promise<{ rowCount: number; schema: ParquetColumnInfo[]; metadata: Record<string, string> }> {
-  const bytes = await readBytes(path);
-  const meta = readMetadata(path, bytes);
+  const meta = await withFile(path, (file) => file.footer());
   return describe(meta);
 }
 
@@ -327,49 +367,338 @@ function describe(meta: FileMetaData): {
   return { rowCount: Number(meta.num_rows), schema, metadata };
 }
 
-const DAY_MS = 86_400_000;
+// ---------------------------------------------------------------------------------------------
+// Row groups: row ranges and statistics, and reads of a row range or of chosen row groups.
+
+/** A min/max statistic as read back: TIMESTAMP and DATE as epoch ms, INT64 as bigint, STRING as string. */
+export type ParquetStatisticValue = number | bigint | string | boolean;
 
 /**
- * Read a Parquet file into columns (all top-level columns, or `options.columns`).
- * Missing file -> `parquet file not found: <path>`; truncated/corrupt -> an error naming the path.
+ * Column-chunk statistics of one row group. `min`/`max` are bounds written by the file's writer
+ * (every non-null value v of the chunk has min <= v <= max; long strings may be truncated bounds,
+ * not values); absent when the writer wrote none. hyparquet-writer writes them for every column.
  */
-export async function readParquetFile(
+export interface ParquetColumnStatistics {
+  readonly min?: ParquetStatisticValue;
+  readonly max?: ParquetStatisticValue;
+  readonly nullCount?: number;
+}
+
+export interface ParquetRowGroupInfo {
+  /** Position of the group in the file (0-based). */
+  readonly index: number;
+  /** Rows [rowStart, rowEnd) of the file are this group's. */
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  readonly rows: number;
+  /** Byte range [byteStart, byteEnd) of the group's column chunks in the file. */
+  readonly byteStart: number;
+  readonly byteEnd: number;
+  /** Statistics of the chosen (by default all) top-level columns, by name. */
+  readonly statistics: Readonly<Record<string, ParquetColumnStatistics>>;
+}
+
+export interface ParquetRowGroupsInfo {
+  readonly rowCount: number;
+  readonly schema: readonly ParquetColumnInfo[];
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly rowGroups: readonly ParquetRowGroupInfo[];
+}
+
+/** A half-open range [rowStart, rowEnd) of file rows. */
+export interface ParquetRowRange {
+  readonly rowStart: number;
+  readonly rowEnd: number;
+}
+
+export interface ParquetReadOptions {
+  /** Columns to decode (default: every top-level column). */
+  readonly columns?: readonly string[];
+  /** First file row to return (default 0). Only the row groups overlapping [rowStart, rowEnd) are read and decoded. */
+  readonly rowStart?: number;
+  /** File row after the last one to return (exclusive; default: the row count; clamped to it). */
+  readonly rowEnd?: number;
+  /**
+   * Only these row groups: their indices, or a predicate over each group's row range and
+   * statistics (e.g. `(g) => g.statistics.start.max >= from`). Combined with rowStart/rowEnd,
+   * the rows returned are those of the chosen groups inside the row range, in file order.
+   */
+  readonly rowGroups?: readonly number[] | ((group: ParquetRowGroupInfo) => boolean);
+}
+
+export interface ParquetBufferReadOptions extends ParquetReadOptions {
+  /** Name used in error messages (default `parquet buffer (<n> bytes)`). */
+  readonly name?: string;
+}
+
+/** The row ranges and min/max statistics of every row group of a file, reading only its footer. */
+export async function readParquetRowGroups(
   path: string,
-  options: { columns?: readonly string[] } = {},
-): Promise<ParquetTable> {
-  const bytes = await readBytes(path);
-  const meta = readMetadata(path, bytes);
+  options: { readonly columns?: readonly string[] } = {},
+): Promise<ParquetRowGroupsInfo> {
+  const meta = await withFile(path, (file) => file.footer());
+  return rowGroupsOf(path, meta, options.columns);
+}
+
+/** {@link readParquetRowGroups} of a Parquet file held in memory. */
+export function readParquetBufferRowGroups(
+  bytes: Uint8Array | ArrayBuffer,
+  options: { readonly columns?: readonly string[]; readonly name?: string } = {},
+): ParquetRowGroupsInfo {
+  const view = asBytes(bytes);
+  const name = options.name ?? bufferName(view);
+  return rowGroupsOf(name, readMetadata(name, view), options.columns);
+}
+
+function rowGroupsOf(path: string, meta: FileMetaData, columns: readonly string[] | undefined): ParquetRowGroupsInfo {
   const { rowCount, schema, metadata } = describe(meta);
-  const byName = new Map(schema.map((c) => [c.name, c]));
-  const wanted = options.columns ? [...options.columns] : schema.map((c) => c.name);
+  if (columns) checkColumns(path, schema, columns);
+  return { rowCount, schema, metadata, rowGroups: groupInfos(meta, columns) };
+}
+
+function checkColumns(path: string, schema: readonly ParquetColumnInfo[], wanted: readonly string[]): void {
+  const names = new Set(schema.map((c) => c.name));
   for (const name of wanted) {
-    if (!byName.has(name)) {
+    if (!names.has(name)) {
       throw new ParquetFileError(
         path,
         `parquet file ${path} has no column "${name}" (columns: ${schema.map((c) => c.name).join(', ')})`,
       );
     }
   }
+}
 
-  const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
-  for (const name of wanted) chunks.set(name, []);
+function groupInfos(meta: FileMetaData, columns?: readonly string[]): ParquetRowGroupInfo[] {
+  const wanted = columns ? new Set(columns) : undefined;
+  const out: ParquetRowGroupInfo[] = [];
+  let rowStart = 0;
+  meta.row_groups.forEach((group, index) => {
+    const rows = Number(group.num_rows);
+    const statistics: Record<string, ParquetColumnStatistics> = {};
+    let byteStart = Number.POSITIVE_INFINITY;
+    let byteEnd = 0;
+    for (const chunk of group.columns) {
+      const md = chunk.meta_data;
+      if (!md) continue;
+      const first = Number(md.dictionary_page_offset ?? md.data_page_offset);
+      byteStart = Math.min(byteStart, first);
+      byteEnd = Math.max(byteEnd, first + Number(md.total_compressed_size));
+      if (md.path_in_schema.length !== 1) continue; // nested leaves: no per-column statistics here
+      const name = md.path_in_schema[0];
+      if (!wanted || wanted.has(name)) statistics[name] = columnStatistics(md);
+    }
+    if (byteStart === Number.POSITIVE_INFINITY) byteStart = 0;
+    out.push({ index, rowStart, rowEnd: rowStart + rows, rows, byteStart, byteEnd, statistics });
+    rowStart += rows;
+  });
+  return out;
+}
+
+function columnStatistics(md: ColumnMetaData): ParquetColumnStatistics {
+  const s = md.statistics;
+  if (!s) return {};
+  // The deprecated min/max fields of byte arrays used a signed byte order: not usable as bounds.
+  const legacy = md.type !== 'BYTE_ARRAY' && md.type !== 'FIXED_LEN_BYTE_ARRAY';
+  const min = statisticValue(s.min_value ?? (legacy ? s.min : undefined));
+  const max = statisticValue(s.max_value ?? (legacy ? s.max : undefined));
+  const out: { min?: ParquetStatisticValue; max?: ParquetStatisticValue; nullCount?: number } = {};
+  if (min !== undefined) out.min = min;
+  if (max !== undefined) out.max = max;
+  if (s.null_count !== undefined) out.nullCount = Number(s.null_count);
+  return out;
+}
+
+function statisticValue(v: unknown): ParquetStatisticValue | undefined {
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.getTime();
+  return undefined;
+}
+
+/** Which row groups to read and which file rows to return, in file order. */
+interface Selection {
+  readonly groups: number[];
+  /** Disjoint, ascending, each inside one run of consecutive chosen groups. */
+  readonly ranges: ParquetRowRange[];
+}
+
+function hasSelection(options: ParquetReadOptions): boolean {
+  return options.rowStart !== undefined || options.rowEnd !== undefined || options.rowGroups !== undefined;
+}
+
+function selectRows(path: string, infos: readonly ParquetRowGroupInfo[], rowCount: number, options: ParquetReadOptions): Selection {
+  const bad = (why: string): never => {
+    throw new ParquetFileError(path, `parquet read ${path}: ${why}`);
+  };
+  const rowStart = options.rowStart ?? 0;
+  const rowEnd = options.rowEnd ?? rowCount;
+  if (!Number.isSafeInteger(rowStart) || rowStart < 0) bad(`rowStart must be a whole number >= 0, got ${String(rowStart)}`);
+  if (!Number.isSafeInteger(rowEnd) || rowEnd < rowStart) bad(`rowEnd must be a whole number >= rowStart (${rowStart}), got ${String(rowEnd)}`);
+  let chosen: (g: ParquetRowGroupInfo) => boolean = () => true;
+  const pick = options.rowGroups;
+  if (typeof pick === 'function') chosen = pick;
+  else if (pick !== undefined) {
+    const set = new Set<number>();
+    for (const i of pick) {
+      if (!Number.isSafeInteger(i) || i < 0 || i >= infos.length) bad(`row group ${String(i)} does not exist (the file has ${infos.length})`);
+      set.add(i);
+    }
+    chosen = (g) => set.has(g.index);
+  }
+  const groups: number[] = [];
+  const ranges: { rowStart: number; rowEnd: number }[] = [];
+  for (const g of infos) {
+    const lo = Math.max(g.rowStart, rowStart);
+    const hi = Math.min(g.rowEnd, rowEnd, rowCount);
+    if (hi <= lo || !chosen(g)) continue;
+    groups.push(g.index);
+    const last = ranges[ranges.length - 1];
+    if (last && last.rowEnd === lo) last.rowEnd = hi;
+    else ranges.push({ rowStart: lo, rowEnd: hi });
+  }
+  return { groups, ranges };
+}
+
+/**
+ * Read a Parquet file into columns (all top-level columns, or `options.columns`).
+ * Missing file -> `parquet file not found: <path>`; truncated/corrupt -> an error naming the path.
+ *
+ * With `rowStart`/`rowEnd` or `rowGroups`, only the footer and the byte ranges of the chosen
+ * row groups are read from disk, and only those groups are decoded; `rowCount` and the columns
+ * then cover the selected rows only (`rowRanges` says which file rows they are).
+ */
+export async function readParquetFile(path: string, options: ParquetReadOptions = {}): Promise<ParquetTable> {
+  if (!hasSelection(options)) {
+    const bytes = await readBytes(path);
+    return readTable(path, bufferFile(bytes), readMetadata(path, bytes), options);
+  }
+  return withFile(path, async (file) => readTable(path, file.buffer, await file.footer(), options));
+}
+
+/**
+ * {@link readParquetFile} of a Parquet file held in memory (e.g. decompressed from an archive):
+ * the same options and the same result; errors name `options.name`.
+ */
+export async function readParquetBuffer(bytes: Uint8Array | ArrayBuffer, options: ParquetBufferReadOptions = {}): Promise<ParquetTable> {
+  const view = asBytes(bytes);
+  const name = options.name ?? bufferName(view);
+  return readTable(name, bufferFile(view), readMetadata(name, view), options);
+}
+
+function asBytes(bytes: Uint8Array | ArrayBuffer): Uint8Array {
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+}
+
+function bufferName(bytes: Uint8Array): string {
+  return `parquet buffer (${bytes.byteLength} bytes)`;
+}
+
+/** An AsyncBuffer over bytes in memory: slices copy only the requested range. */
+function bufferFile(bytes: Uint8Array): AsyncBuffer {
+  return {
+    byteLength: bytes.byteLength,
+    slice: (start: number, end?: number) =>
+      bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + (end ?? bytes.byteLength)) as ArrayBuffer,
+  };
+}
+
+/** Bytes read from the end of a file to find its footer (a larger footer costs one more read). */
+const FOOTER_PROBE = 64 * 1024;
+
+interface OpenFile {
+  readonly buffer: AsyncBuffer;
+  footer(): Promise<FileMetaData>;
+}
+
+/** Run `fn` on an open file whose bytes are read on demand (positional reads), then close it. */
+async function withFile<T>(path: string, fn: (file: OpenFile) => Promise<T>): Promise<T> {
+  let handle: FileHandle;
   try {
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    await parquetRead({
-      file,
-      metadata: meta,
-      columns: wanted,
-      parsers: {
-        // epoch ms as plain numbers rather than Date objects
-        timestampFromMilliseconds: (v: bigint) => Number(v),
-        timestampFromMicroseconds: (v: bigint) => Number(v) / 1000,
-        timestampFromNanoseconds: (v: bigint) => Number(v / 1000n) / 1000,
-        dateFromDays: (days: number) => days * DAY_MS,
+    handle = await fsp.open(path, 'r');
+  } catch (error) {
+    throw openError(path, error);
+  }
+  try {
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+    } catch (error) {
+      throw openError(path, error);
+    }
+    const readAt = async (position: number, length: number): Promise<Uint8Array> => {
+      const out = new Uint8Array(length);
+      let got = 0;
+      try {
+        while (got < length) {
+          const { bytesRead } = await handle.read(out, got, length - got, position + got);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+      } catch (error) {
+        throw openError(path, error);
+      }
+      return got === length ? out : out.slice(0, got);
+    };
+    const file: OpenFile = {
+      buffer: {
+        byteLength: size,
+        slice: async (start: number, end?: number) => {
+          const bytes = await readAt(start, (end ?? size) - start);
+          return bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+        },
       },
-      onChunk(chunk) {
-        chunks.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, data: chunk.columnData });
+      footer: async () => {
+        let tail = await readAt(Math.max(0, size - FOOTER_PROBE), Math.min(size, FOOTER_PROBE));
+        if (tail.byteLength >= 8) {
+          const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+          const magic = view.getUint32(tail.byteLength - 4, true) === 0x31524150; // "PAR1"
+          const length = view.getUint32(tail.byteLength - 8, true) + 8;
+          if (magic && length > tail.byteLength && length <= size) tail = await readAt(size - length, length);
+        }
+        return readMetadata(path, tail, size);
       },
-    });
+    };
+    return await fn(file);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function readTable(path: string, file: AsyncBuffer, meta: FileMetaData, options: ParquetReadOptions): Promise<ParquetTable> {
+  const { rowCount: fileRows, schema, metadata } = describe(meta);
+  const byName = new Map(schema.map((c) => [c.name, c]));
+  const wanted = options.columns ? [...options.columns] : schema.map((c) => c.name);
+  checkColumns(path, schema, wanted);
+  const infos = groupInfos(meta);
+  const selection = hasSelection(options)
+    ? selectRows(path, infos, fileRows, options)
+    : { groups: infos.filter((g) => g.rows > 0).map((g) => g.index), ranges: fileRows > 0 ? [{ rowStart: 0, rowEnd: fileRows }] : [] };
+  const rowCount = selection.ranges.reduce((n, r) => n + r.rowEnd - r.rowStart, 0);
+
+  // one parquetRead per run of consecutive row groups; chunks are tagged with their run
+  const chunks = new Map<string, Chunk[]>();
+  for (const name of wanted) chunks.set(name, []);
+  let offset = 0;
+  const runs = selection.ranges.map((r) => {
+    const run = { ...r, offset };
+    offset += r.rowEnd - r.rowStart;
+    return run;
+  });
+  try {
+    await Promise.all(
+      runs.map((run) =>
+        parquetRead({
+          file,
+          metadata: meta,
+          columns: wanted,
+          rowStart: run.rowStart,
+          rowEnd: run.rowEnd,
+          parsers: PARSERS,
+          onChunk(chunk) {
+            chunks.get(chunk.columnName)?.push({ run, rowStart: chunk.rowStart, data: chunk.columnData });
+          },
+        }),
+      ),
+    );
   } catch (error) {
     const message = (error as Error).message;
     const hint = /compression codec/.test(message) ? ' (install hyparquet-compressors for this codec)' : '';
@@ -377,49 +706,65 @@ export async function readParquetFile(
   }
 
   const columns: Record<string, ArrayLike<unknown>> = {};
-  for (const name of wanted) {
-    const info = byName.get(name)!;
-    const parts = chunks.get(name)!;
-    columns[name] = assemble(path, name, info, parts, rowCount);
-  }
-  return { rowCount, columns, schema, metadata };
+  for (const name of wanted) columns[name] = assemble(path, name, byName.get(name)!, chunks.get(name)!, rowCount);
+  return {
+    rowCount,
+    columns,
+    schema,
+    metadata,
+    rowGroupCount: infos.length,
+    rowGroupsRead: selection.groups,
+    rowRanges: selection.ranges,
+  };
 }
 
-type Chunk = { rowStart: number; data: ArrayLike<unknown> };
+/** Decoded values of file rows [rowStart, rowStart + data.length), read for `run`. */
+type Chunk = { run: ParquetRowRange & { offset: number }; rowStart: number; data: ArrayLike<unknown> };
 
-function assemble(path: string, name: string, info: ParquetColumnInfo, parts: Chunk[], rowCount: number) {
-  const covered = parts.reduce((n, p) => n + p.data.length, 0);
+type Output = { [i: number]: unknown; length: number };
+
+/**
+ * Copy the part of each chunk inside its run to the run's place in the output (hyparquet may
+ * hand back whole row groups or pages, i.e. rows outside the requested range).
+ */
+function assemble(path: string, name: string, info: ParquetColumnInfo, parts: Chunk[], rowCount: number): ArrayLike<unknown> {
+  const first = parts[0]?.data;
+  let out: Output;
+  let put: (p: Chunk, from: number, to: number, at: number) => void;
+  if (info.type === 'TIMESTAMP' || info.type === 'DATE') {
+    // TIMESTAMP/DATE come back as epoch ms numbers -> Float64Array (null -> NaN)
+    const ms = new Float64Array(rowCount);
+    out = ms;
+    put = (p, from, to, at) => {
+      const d = p.data;
+      for (let i = from; i < to; i++) {
+        const v = d[i];
+        ms[at + i - from] = typeof v === 'number' ? v : Number.NaN;
+      }
+    };
+  } else if (first !== undefined && ArrayBuffer.isView(first) && parts.every((p) => p.data.constructor === first.constructor)) {
+    // numeric columns come back in typed arrays: keep the type
+    type Typed = Output & { set(a: ArrayLike<unknown>, o: number): void; subarray(a: number, b: number): ArrayLike<unknown> };
+    const typed = new (first.constructor as new (n: number) => Typed)(rowCount);
+    out = typed;
+    put = (p, from, to, at) => typed.set(from === 0 && to === p.data.length ? p.data : (p.data as Typed).subarray(from, to), at);
+  } else {
+    const arr = new Array<unknown>(rowCount);
+    out = arr;
+    put = (p, from, to, at) => {
+      for (let i = from; i < to; i++) arr[at + i - from] = p.data[i];
+    };
+  }
+  let covered = 0;
+  for (const p of parts) {
+    const lo = Math.max(p.rowStart, p.run.rowStart);
+    const hi = Math.min(p.rowStart + p.data.length, p.run.rowEnd);
+    if (hi <= lo) continue;
+    put(p, lo - p.rowStart, hi - p.rowStart, p.run.offset + lo - p.run.rowStart);
+    covered += hi - lo;
+  }
   if (covered !== rowCount) {
     throw new ParquetFileError(path, `parquet file ${path}: column "${name}" decoded ${covered} of ${rowCount} rows`);
-  }
-  // Numeric columns come back in typed arrays; TIMESTAMP/DATE as number arrays -> Float64Array.
-  let out: { [i: number]: unknown; length: number };
-  const first = parts[0]?.data;
-  if (info.type === 'TIMESTAMP' || info.type === 'DATE') {
-    const ms = new Float64Array(rowCount);
-    for (const p of parts) {
-      const d = p.data;
-      for (let i = 0; i < d.length; i++) {
-        const v = d[i];
-        ms[p.rowStart + i] = typeof v === 'number' ? v : Number.NaN; // null -> NaN
-      }
-    }
-    return ms as ArrayLike<unknown>;
-  } else if (
-    first !== undefined &&
-    ArrayBuffer.isView(first) &&
-    parts.every((p) => p.data.constructor === first.constructor)
-  ) {
-    const Ctor = first.constructor as new (n: number) => { [i: number]: unknown; length: number; set(a: ArrayLike<unknown>, o: number): void };
-    const typed = new Ctor(rowCount);
-    for (const p of parts) typed.set(p.data, p.rowStart);
-    return typed as ArrayLike<unknown>;
-  } else {
-    out = new Array<unknown>(rowCount);
-  }
-  for (const p of parts) {
-    const d = p.data;
-    for (let i = 0; i < d.length; i++) out[p.rowStart + i] = d[i];
   }
   return out as ArrayLike<unknown>;
 }
