@@ -99,8 +99,8 @@ export function attachResultsStore(store: ResultsStore, graph: GraphSource, opti
   const failOnRefusal = options.onRefused === 'fail';
   let refused = 0;
 
-  /** Trades closed since the last look, from every portfolio whose ledger grew. */
-  const newTrades = (): Trade[] | undefined => {
+  /** Cash and trades closed since the last look, from every portfolio whose ledger grew. */
+  const collectFills = (): Trade[] | undefined => {
     let trades: Trade[] | undefined;
     for (let i = 0; i < portfolios.length; i++) {
       const fills = portfolios[i].ledger.length;
@@ -119,23 +119,32 @@ export function attachResultsStore(store: ResultsStore, graph: GraphSource, opti
   };
 
   const onTickEnd = (ts: number): void => {
-    results.trades = newTrades();
-    for (let i = 0; i < portfolios.length; i++) rows[i].equity = portfolios[i].equityNow();
+    // Fills are rare: only when a ledger grew is anything more than equity looked at.
+    let grew = false;
+    for (let i = 0; i < portfolios.length; i++) {
+      const p = portfolios[i];
+      if (p.ledger.length !== seenFills[i]) grew = true;
+      rows[i].equity = p.equityNow();
+    }
+    if (grew) results.trades = collectFills();
     if (events.length > 0) {
       results.events = events;
       events = [];
-    } else results.events = undefined;
+    }
     try {
       store.storeTimestepResults(ts, results);
     } catch (error) {
       if (!(error instanceof QueueFullError) || failOnRefusal) throw error;
       refused++;
+    } finally {
+      results.trades = undefined;
+      results.events = undefined;
     }
   };
 
   const finish = async (outcome?: OutcomeSource, finishOptions: { timeoutMs?: number } = {}): Promise<void> => {
     for (const off of unsubscribe) off();
-    const trades = newTrades() ?? [];
+    const trades = collectFills() ?? [];
     const lateEvents = events;
     events = [];
     await store.storeBacktestResults(runId, { summary: outcome ? summaryOf(outcome) : {}, trades, events: lateEvents });

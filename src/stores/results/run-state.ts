@@ -10,7 +10,7 @@ import { Fifo } from './fifo.ts';
 import { encodeJsonFrame, encodePerfFrame } from './frame.ts';
 import { Journal } from './journal.ts';
 import type { Manifest } from './manifest.ts';
-import { PerfBuffer } from './perf-buffer.ts';
+import { PerfBuffer, type ChunkPool } from './perf-buffer.ts';
 import type { EventRecord, RecordKind, TradeRecord } from './records.ts';
 import type { SummaryRecord } from './summary.ts';
 
@@ -25,7 +25,7 @@ export interface Batch {
 }
 
 export class RunState {
-  readonly perf = new PerfBuffer();
+  readonly perf: PerfBuffer;
   readonly trades = new Fifo<TradeRecord>();
   readonly events = new Fifo<EventRecord>();
   readonly summaries = new Fifo<SummaryRecord>();
@@ -59,8 +59,8 @@ export class RunState {
   lastMaterialize = Date.now();
   flushRequested = false;
   /** Positional cache of interned portfolio ids (rows usually come in the same order every tick). */
-  private readonly cacheIds: string[] = [];
-  private readonly cacheIdx: number[] = [];
+  readonly cacheIds: string[] = [];
+  readonly cacheIdx: number[] = [];
 
   constructor(
     readonly runId: string,
@@ -70,7 +70,9 @@ export class RunState {
     manifest: Manifest | null,
     journal: Journal,
     public emit: StoreEmit | undefined,
+    pool: ChunkPool,
   ) {
+    this.perf = new PerfBuffer(pool);
     this.manifest = manifest;
     this.journal = journal;
     this.acked = manifest

@@ -22,10 +22,11 @@ import { Journal } from './journal.ts';
 import { assertJson } from './json.ts';
 import type { Manifest } from './manifest.ts';
 import { insideRoot, safeName } from './names.ts';
+import { ChunkPool } from './perf-buffer.ts';
 import { WorkerPool } from './pool.ts';
 import { readRunRows, readRunSummary, verifyRun, type VerifyReport } from './reader.ts';
 import {
-  checkEvent, checkTimestamp, checkTrade, isPerformanceRow, performanceRowError,
+  checkEvent, checkTimestamp, checkTrade, isPerformanceRow, isTradeRecord, performanceRowError,
   type EventRecord, type PerformanceRow, type RunResults, type StoredRows, type TableKind, type TimestepResults, type TradeRecord,
 } from './records.ts';
 import { recoverRun, type RecoveryReport } from './recovery.ts';
@@ -84,6 +85,10 @@ export class ResultsStore implements WriterHost {
   private readonly waiters: Waiter[] = [];
   private readonly settleWaiters: SettleWaiter[] = [];
   private pendingTotal = 0;
+  /** config.queue.capacity, read once per store call. */
+  private readonly capacity: number;
+  /** Memory for pending performance rows, allocated once for the queue's capacity. */
+  private readonly chunks: ChunkPool;
   /** After a failed spill, the next one is tried only once the queue holds this many records. */
   private spillRetryAt = 0;
   private lastRun: RunState | null = null;
@@ -91,6 +96,8 @@ export class ResultsStore implements WriterHost {
   readonly recovery: RecoveryReport[] = [];
 
   private constructor(readonly config: ResultsStoreConfig, private readonly options: ResultsStoreOptions) {
+    this.capacity = config.queue.capacity;
+    this.chunks = new ChunkPool(config.queue.capacity);
     this.pool = new WorkerPool(config.workers, (error) => this.counters.failure('worker', null, error));
     this.writer = new Writer(this, this.pool);
   }
@@ -140,32 +147,67 @@ export class ResultsStore implements WriterHost {
    * QueueFullError when the policy refuses.
    */
   storeTimestepResults(ts: number, results: TimestepResults): Accepted {
-    // The same run as the previous call (the common case) skips the id validation and lookup.
-    const last = this.lastRun;
-    const run = last !== null && !this.closed && results !== null && typeof results === 'object' && results.runId === last.runId
-      ? last
-      : this.writable((results as TimestepResults | null | undefined)?.runId, 'storeTimestepResults');
-    if (typeof ts !== 'number' || !Number.isSafeInteger(ts)) checkTimestamp(ts, `storeTimestepResults(run ${run.runId})`);
+    // Fast path, once per tick inside the loop: the same run as the previous call, rows and
+    // trades only, room in the queue. Values are checked as they are copied; anything
+    // unexpected falls through to the slow path, which validates fully and reports it.
+    const run = this.lastRun;
+    if (
+      run === null || results === null || typeof results !== 'object' || results.runId !== run.runId || run.finalRequested ||
+      typeof ts !== 'number' || !Number.isSafeInteger(ts) || results.events !== undefined
+    ) return this.storeTimestepSlow(ts, results);
+    const rows = results.portfolios;
+    const trades = results.trades;
+    if (!Array.isArray(rows) || (trades !== undefined && !Array.isArray(trades))) return this.storeTimestepSlow(ts, results);
+    const nRows = rows.length;
+    const nTrades = trades === undefined ? 0 : trades.length;
+    if (this.pendingTotal + nRows + nTrades > this.capacity || this.waiters.length !== 0) return this.storeTimestepSlow(ts, results);
+    for (let i = 0; i < nTrades; i++) if (!isTradeRecord(trades![i])) return this.storeTimestepSlow(ts, results);
+    const perf = run.perf;
+    for (let i = 0; i < nRows; i++) {
+      const row = rows[i];
+      const id = row.portfolioId;
+      const equity = row.equity;
+      const cash = row.cash;
+      if (typeof equity !== 'number' || equity - equity !== 0 || typeof cash !== 'number' || cash - cash !== 0 || typeof id !== 'string' || id === '') {
+        perf.dropLast(i);
+        return this.storeTimestepSlow(ts, results);
+      }
+      perf.push(ts, run.cacheIds[i] === id ? run.cacheIdx[i] : run.portfolioIndex(id, i), equity, cash);
+    }
+    for (let i = 0; i < nTrades; i++) run.trades.push(trades![i]);
+    const n = nRows + nTrades;
+    run.pending += n;
+    this.pendingTotal += n;
+    if (run.timer === null || (!run.timerIsImmediate && run.pending >= this.config.batch_size)) this.wake(run);
+    return true;
+  }
+
+  /** Everything the fast path does not handle: a new run, trades or events, a full queue, bad input. */
+  private storeTimestepSlow(ts: number, results: TimestepResults): Accepted {
+    const run = this.writable((results as TimestepResults | null | undefined)?.runId, 'storeTimestepResults');
+    const where = () => `storeTimestepResults(run ${run.runId}, ts ${String(ts)})`;
+    checkTimestamp(ts, where());
     if (run.finalRequested) throw this.completeError(run, 'storeTimestepResults');
     const rows = results.portfolios;
     const trades = results.trades;
     const events = results.events;
     let n = 0;
     if (rows !== undefined) {
-      for (let i = 0; i < rows.length; i++) {
-        if (!isPerformanceRow(rows[i])) throw performanceRowError(rows[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) portfolios[${i}]`);
-      }
+      if (!Array.isArray(rows)) throw new StoreInputError(where(), 'portfolios must be an array of { portfolioId, equity, cash }');
+      for (let i = 0; i < rows.length; i++) if (!isPerformanceRow(rows[i])) throw performanceRowError(rows[i], `${where()} portfolios[${i}]`);
       n += rows.length;
     }
     if (trades !== undefined) {
-      for (let i = 0; i < trades.length; i++) checkTrade(trades[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) trades[${i}]`);
+      if (!Array.isArray(trades)) throw new StoreInputError(where(), 'trades must be an array');
+      for (let i = 0; i < trades.length; i++) checkTrade(trades[i], `${where()} trades[${i}]`);
       n += trades.length;
     }
     if (events !== undefined) {
-      for (let i = 0; i < events.length; i++) checkEvent(events[i], `storeTimestepResults(run ${run.runId}, ts ${ts}) events[${i}]`);
+      if (!Array.isArray(events)) throw new StoreInputError(where(), 'events must be an array');
+      for (let i = 0; i < events.length; i++) checkEvent(events[i], `${where()} events[${i}]`);
       n += events.length;
     }
-    if (this.pendingTotal + n <= this.config.queue.capacity && this.waiters.length === 0) {
+    if (this.pendingTotal + n <= this.capacity && this.waiters.length === 0) {
       this.enqueue(run, ts, rows, trades, events);
       this.queued(run, n);
       return true;
@@ -247,9 +289,12 @@ export class ResultsStore implements WriterHost {
   private queued(run: RunState, n: number): void {
     run.pending += n;
     this.pendingTotal += n;
-    if (this.pendingTotal > this.counters.highWater) this.counters.highWater = this.pendingTotal;
-    if (run.timer === null) this.writer.schedule(run, run.pending >= this.config.batch_size ? 0 : this.config.flush_interval_ms);
-    else if (!run.timerIsImmediate && run.pending >= this.config.batch_size) this.writer.schedule(run, 0);
+    if (run.timer === null || (!run.timerIsImmediate && run.pending >= this.config.batch_size)) this.wake(run);
+  }
+
+  /** Arms the run's writer: at once when a batch is waiting, else after flush_interval_ms. */
+  private wake(run: RunState): void {
+    this.writer.schedule(run, run.pending >= this.config.batch_size ? 0 : this.config.flush_interval_ms);
   }
 
   /** The queue is full: apply the policy. */
@@ -303,6 +348,7 @@ export class ResultsStore implements WriterHost {
     if (this.closed) return;
     await this.flush(options);
     this.closed = true;
+    this.lastRun = null;
     for (const run of this.runs.values()) {
       if (run.timer) clearTimeout(run.timer);
       if (run.retryTimer) clearTimeout(run.retryTimer);
@@ -342,6 +388,8 @@ export class ResultsStore implements WriterHost {
   }
 
   acknowledged(run: RunState, batch: Batch, file: string): void {
+    // The queue only shrinks here, so its peak is always seen just before.
+    this.noteHighWater();
     this.pendingTotal -= batch.records;
     this.options.onAck?.({ runId: run.runId, counts: batch.counts, through: { ...run.acked }, file });
     while (this.waiters.length > 0 && this.pendingTotal + this.waiters[0].records <= this.config.queue.capacity) {
@@ -379,14 +427,19 @@ export class ResultsStore implements WriterHost {
     if (manifest?.status === 'complete') throw new StoreInputError(`${call}(run ${id})`, `run ${id} is complete on disk (${dir}); use a new run id`);
     const formats: readonly ResultFormat[] = manifest?.formats ?? this.config.formats;
     const journal = new Journal(dir, (manifest?.journal_applied ?? 0) + 1, this.config.journal.fsync, this.config.writer_delay_ms);
-    const run = new RunState(id, dir, formats, manifest?.mode ?? 'backtest', manifest, journal, undefined);
+    const run = new RunState(id, dir, formats, manifest?.mode ?? 'backtest', manifest, journal, undefined, this.chunks);
     this.runs.set(id, run);
     return run;
   }
 
   // ---- status, reading, retention ----
 
+  private noteHighWater(): void {
+    if (this.pendingTotal > this.counters.highWater) this.counters.highWater = this.pendingTotal;
+  }
+
   getStorageStatus(): StorageStatus {
+    this.noteHighWater();
     const runs = [...this.runs.values()];
     const failing = runs.filter((r) => r.failures > 0);
     const retry = failing.map((r) => r.nextRetryAt ?? Infinity).reduce((a, b) => Math.min(a, b), Infinity);
