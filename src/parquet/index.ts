@@ -23,7 +23,8 @@
  * Reads: a whole-file read loads the file into memory and decodes the requested columns. A read
  * of a row range (`rowStart`/`rowEnd`) or of chosen row groups (`rowGroups`, by index or by a
  * predicate over each group's row range and statistics) reads only the footer and the byte
- * ranges of the row groups it needs, and decodes only those. `readParquetRowGroups` lists the
+ * ranges of the row groups it needs, and decodes only those (parsed footers are kept in a small
+ * cache, checked against the file's inode, size and times). `readParquetRowGroups` lists the
  * row groups (row range, byte range, min/max per column) from the footer alone.
  * `readParquetBuffer` / `readParquetBufferRowGroups` do the same for a file held in memory.
  */
@@ -604,6 +605,31 @@ function bufferFile(bytes: Uint8Array): AsyncBuffer {
 /** Bytes read from the end of a file to find its footer (a larger footer costs one more read). */
 const FOOTER_PROBE = 64 * 1024;
 
+/**
+ * Parsed footers of recently read files, by path, valid while the file keeps its identity:
+ * device, inode, size, mtime and ctime (nanoseconds). Parsing a footer costs about 1.5 µs per
+ * column chunk (a month of 1m bars in day-sized row groups: ~0.25 ms), more than decoding one
+ * row group, so range reads of the same files reuse it. An atomic replace (new inode) or any
+ * write to the file changes the identity; the entry is then parsed again.
+ */
+const FOOTER_CACHE_ENTRIES = 256;
+const footerCache = new Map<string, { identity: string; meta: FileMetaData }>();
+
+function cachedFooter(path: string, identity: string): FileMetaData | undefined {
+  const hit = footerCache.get(path);
+  if (!hit) return undefined;
+  footerCache.delete(path);
+  if (hit.identity !== identity) return undefined;
+  footerCache.set(path, hit); // most recently used last
+  return hit.meta;
+}
+
+function rememberFooter(path: string, identity: string, meta: FileMetaData): void {
+  footerCache.delete(path);
+  footerCache.set(path, { identity, meta });
+  while (footerCache.size > FOOTER_CACHE_ENTRIES) footerCache.delete(footerCache.keys().next().value!);
+}
+
 interface OpenFile {
   readonly buffer: AsyncBuffer;
   footer(): Promise<FileMetaData>;
@@ -619,8 +645,11 @@ async function withFile<T>(path: string, fn: (file: OpenFile) => Promise<T>): Pr
   }
   try {
     let size: number;
+    let identity: string;
     try {
-      size = (await handle.stat()).size;
+      const st = await handle.stat({ bigint: true });
+      size = Number(st.size);
+      identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch (error) {
       throw openError(path, error);
     }
@@ -647,6 +676,8 @@ async function withFile<T>(path: string, fn: (file: OpenFile) => Promise<T>): Pr
         },
       },
       footer: async () => {
+        const cached = cachedFooter(path, identity);
+        if (cached) return cached;
         let tail = await readAt(Math.max(0, size - FOOTER_PROBE), Math.min(size, FOOTER_PROBE));
         if (tail.byteLength >= 8) {
           const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
@@ -654,7 +685,9 @@ async function withFile<T>(path: string, fn: (file: OpenFile) => Promise<T>): Pr
           const length = view.getUint32(tail.byteLength - 8, true) + 8;
           if (magic && length > tail.byteLength && length <= size) tail = await readAt(size - length, length);
         }
-        return readMetadata(path, tail, size);
+        const meta = readMetadata(path, tail, size);
+        rememberFooter(path, identity, meta);
+        return meta;
       },
     };
     return await fn(file);

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -216,6 +216,25 @@ describe('row ranges and chosen row groups', () => {
     expect(t.rowGroupsRead).toEqual([388, 389, 390]);
     expect(plain(t)).toEqual(slice(777, 781));
     expect((await readParquetSchema(many)).rowCount).toBe(N);
+  });
+});
+
+describe('footer reuse', () => {
+  it('a file replaced, rewritten in place or truncated after a range read is read anew', async () => {
+    const p = join(dir, 'changing.parquet');
+    const write = (k: number) => writeParquetFile(p, [{ name: 'x', type: 'DOUBLE', data: Float64Array.from({ length: 100 }, (_, i) => i * k) }], { rowGroupSize: 10 });
+    await write(1);
+    expect(Array.from((await readParquetFile(p, { rowStart: 95, rowEnd: 97 })).columns.x)).toEqual([95, 96]);
+    await write(2); // atomic replace: a new inode
+    expect(Array.from((await readParquetFile(p, { rowStart: 95, rowEnd: 97 })).columns.x)).toEqual([190, 192]);
+    const other = join(dir, 'other.parquet');
+    await writeParquetFile(other, [{ name: 'x', type: 'DOUBLE', data: Float64Array.from({ length: 50 }, (_, i) => -i) }], { rowGroupSize: 25 });
+    await writeFile(p, await readFile(other)); // same inode, other content
+    const t = await readParquetFile(p, { rowStart: 48, rowEnd: 60 });
+    expect(t.rowGroupCount).toBe(2);
+    expect(Array.from(t.columns.x)).toEqual([-48, -49]);
+    await truncate(p, 100);
+    await expect(readParquetFile(p, { rowStart: 0, rowEnd: 1 })).rejects.toThrow(/not a valid parquet file \(truncated or corrupt\)/);
   });
 });
 
