@@ -13,6 +13,7 @@ import { describeGraph } from './describe.ts';
 import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
 import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
 import { loadReplayInputs } from './replay-inputs.ts';
+import { runBatchReplay } from './batch-replay/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
 import type { TopologyConfig } from './schema.ts';
 
@@ -65,8 +66,9 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   if (plan.mode === 'signal_generation') {
     return { mode: 'signal_generation', runId, generation: await generateSignals(plan, series, { runId, topologyFile, startedAt }) };
   }
-  const graph = buildGraph(plan, series, replay);
-  const outcome = runGraph(graph, { runId, onProgress: options.onProgress });
+  const outcome = plan.mode === 'signal_replay' && plan.config.engine.replay_engine === 'batch'
+    ? runBatchReplay(plan, series, replay!, { runId })
+    : runGraph(buildGraph(plan, series, replay), { runId, onProgress: options.onProgress });
   const record: RunRecord = { plan, topologyFile, series, skipped, snapshot, outcome, startedAt, finishedAt: new Date() };
   const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
   if (dir) await writeRunResults(dir, record);

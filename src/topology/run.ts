@@ -5,7 +5,8 @@
 import { HandlerFailure } from '../core/bus.ts';
 import { buildSchedule } from '../clock/schedule.ts';
 import { buildEquityCurves } from '../portfolio/equity-curve.ts';
-import { computeMetrics, periodsPerYear, type Metrics } from '../metrics/index.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { portfolioOutcomesWithMetrics } from './portfolio-metrics.ts';
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
 import type { Graph } from './build.ts';
 
@@ -120,18 +121,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   options.onProgress?.({ done: schedule.length, total: schedule.length });
   root.stop();
 
-  const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
-  // Every portfolio's curve has one point per tick: the same periods per year for all.
-  const ppy = plan.config.metrics.periods_per_year ?? (curves.length > 0 ? periodsPerYear(minTimeframe, curves[0].ts, plan.config.data.timezone) : 0);
-  const portfolios = graph.portfolios.map((p, i) => {
-    const result = p.result(curves[i]);
-    const metrics = computeMetrics(
-      result.equity,
-      result.trades.map((t) => ({ pnl: t.pnl, returnPct: t.returnPct, entryTs: t.entryTime, exitTs: t.exitTime, bars: t.bars })),
-      { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate },
-    );
-    return { result, metrics, periodsPerYear: ppy };
-  });
+  const portfolios = portfolioOutcomesWithMetrics(plan, series, graph.portfolios.map((p, i) => p.result(curves[i])));
   const featureStats = graph.feature?.stats() ?? { signals: graph.replay?.signalCount ?? 0, strategyCalls: {}, features: [] };
   const outcome: RunOutcome = {
     runId: options.runId,

@@ -116,6 +116,12 @@ const TopologyShape = z.strictObject({
        * (stored rows, pending open fills, active stops); `full` publishes every bar.
        */
       replay_clock: z.enum(['sparse', 'full']).default('sparse'),
+      /**
+       * signal_replay only: `events` runs the container graph on the bus (the reference);
+       * `batch` simulates the portfolios directly from the stored rows, with the same results
+       * to the bit (property-tested), without events, traces or per-tick hooks.
+       */
+      replay_engine: z.enum(['events', 'batch']).default('events'),
       trace: TraceSchema.default({ retention: 'trade_complete' }),
     })
     .prefault({}),

@@ -16,7 +16,7 @@ import { buildGraph, type ReplayInputs } from '../../src/topology/build.ts';
 import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
-import { BatchReplayInputError, runBatchReplay, UnsupportedBatchReplay } from '../../src/signals/batch/index.ts';
+import { BatchReplayInputError, runBatchReplay, UnsupportedBatchReplay } from '../../src/topology/batch-replay/index.ts';
 import { flat, scriptedSeries } from '../engine/helpers/scripted.ts';
 import { backtest, generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
 

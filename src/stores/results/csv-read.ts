@@ -18,9 +18,10 @@ export function parseCsv(text: string, file: string): string[][] {
     const ch = text[i];
     if (atCellStart && ch === '"') {
       // Quoted cell: up to the closing quote, "" is a literal quote.
+      const opened = line;
       i++;
       for (;;) {
-        if (i >= n) throw new CorruptFileError(file, `line ${line}: unterminated quoted cell`);
+        if (i >= n) throw new CorruptFileError(file, `line ${opened}: unterminated quoted cell`);
         const c = text[i];
         if (c === '"') {
           if (text[i + 1] === '"') {

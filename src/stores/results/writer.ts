@@ -80,6 +80,7 @@ export class Writer {
         const file = run.journal.segmentPath(run.journal.segment);
         await run.journal.append(batch.data, batch.records);
         this.committed(run, batch, file);
+        this.sealIfFull(run);
       }
       operation = 'materialize';
       if (this.shouldMaterialize(run)) await this.materialize(run);
@@ -153,12 +154,18 @@ export class Writer {
       const file = run.journal.segmentPath(run.journal.segment);
       run.journal.appendSync(batch.data, batch.records);
       this.committed(run, batch, file);
+      this.sealIfFull(run);
       this.succeeded(run);
       return true;
     } catch (error) {
       this.failed(run, operation, error);
       return false;
     }
+  }
+
+  /** A segment holding segment_records records is sealed: the part files stay that size. */
+  private sealIfFull(run: RunState): void {
+    if (run.journal.records >= this.host.config.segment_records && run.journal.seal() !== null) run.unapplied = true;
   }
 
   private committed(run: RunState, batch: Batch, file: string): void {

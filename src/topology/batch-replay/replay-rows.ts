@@ -7,7 +7,7 @@
  * tick of this run, its leg on a loaded stream, on a bar closed by then, at that bar's close.
  */
 import type { BarSeries } from '../../data/bar-series.ts';
-import type { ReplayInputs } from '../../topology/build.ts';
+import type { ReplayInputs } from '../build.ts';
 import { BatchReplayInputError } from './errors.ts';
 import { tickAt, type Timeline } from './timeline.ts';
 
