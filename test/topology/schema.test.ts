@@ -29,7 +29,7 @@ describe('topology schema', () => {
     const config = parseTopology(base, 'x.yaml');
     expect(config.execution).toEqual({ fill: 'next_open', commission: { type: 'none' }, slippage_bps: 0, on_insufficient_cash: 'reject' });
     expect(config.portfolios[0].sizing).toEqual({ type: 'percent_equity', pct: 95, basis: 'signal_close', fractional: false });
-    expect(config.engine).toEqual({ on_handler_error: 'fail', replay_clock: 'sparse', trace: { retention: 'trade_complete' } });
+    expect(config.engine).toEqual({ on_handler_error: 'fail', replay_clock: 'sparse', replay_engine: 'events', trace: { retention: 'trade_complete' } });
     const plan = planTopology(config, '/tmp');
     expect(plan.strategies[0].params).toEqual({ fast_period: 10, slow_period: 30, long_only: false });
     expect(plan.configHash).toMatch(/^[0-9a-f]{64}$/);
@@ -73,7 +73,7 @@ portfolios:
       '    - { symbol: A, timeframe: 1m, file: a.csv, synthetic: { seed: 1, bars: 1 } }',
     ].join('\n'));
     const found = problems(text).join('\n');
-    expect(found).toMatch(/data\.streams\[3\]: give exactly one source: file, synthetic or resample_from \(got file, synthetic\)/);
+    expect(found).toMatch(/data\.streams\[3\]: give exactly one source: file, synthetic, resample_from or store \(got file, synthetic\)/);
     const secondPass = problems(text.replace('    - { symbol: A, timeframe: 1m, file: a.csv, synthetic: { seed: 1, bars: 1 } }\n', '    - { symbol: A, timeframe: 1m, synthetic: { seed: 1, bars: 1 } }\n')).join('\n');
     expect(secondPass).toMatch(/data\.streams\[1\]\.resample_from: 7m is not a multiple \(>1\) of 5m/);
     expect(secondPass).toMatch(/data\.streams\[2\]\.resample_from: resampling A_5m cannot produce symbol B/);
