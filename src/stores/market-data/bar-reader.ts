@@ -1,7 +1,8 @@
 /**
  * The columnar read path of bars: pick the files whose time range meets [start, end) (the
- * manifest's partitions and per-file min/max are the index), read only the six bar columns,
- * cut each file by binary search on `start`, and concatenate. Files are sorted; when files of a
+ * manifest's partitions and per-file min/max are the index), read only the six bar columns of
+ * only the row groups whose `start` statistics meet the range (one per trading day for 1m
+ * bars), cut them by binary search on `start`, and concatenate. Files are sorted; when files of a
  * series overlap (an out-of-order write not yet compacted), the rows are merged by time, which
  * is a total order because a series never holds two bars with the same start.
  */
@@ -31,7 +32,8 @@ export function barFilesIn(manifest: Manifest, symbol: string, timeframe: string
 
 /** Bars with start in [start, end), ascending. */
 export async function readBarColumns(src: FileSource, files: readonly FileEntry[], start: number, end: number): Promise<BarColumns> {
-  const tables = await Promise.all(files.map((f) => readFileTable(src, f, BAR_COLUMN_NAMES)));
+  const range = { column: 'start', start, end };
+  const tables = await Promise.all(files.map((f) => readFileTable(src, f, { columns: BAR_COLUMN_NAMES, range })));
   const pieces: BarColumns[] = [];
   let total = 0;
   for (const t of tables) {

@@ -8,8 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { sha256File } from '../../storage/atomic.ts';
-import { writeArchivedParquet } from './archive.ts';
-import { ARCHIVE_SUFFIX, compareRecords, recordColumns, writeRecordFile } from './codec.ts';
+import { ARCHIVE_SUFFIX, compareRecords, writeArchivedRecordFile, writeRecordFile } from './codec.ts';
 import { MarketDataError } from './errors.ts';
 import { ensureDir } from './fs-util.ts';
 import type { StoredRecord } from './kind-spec.ts';
@@ -31,7 +30,7 @@ export async function rewritePartition(root: string, tmpDir: string, manifest: M
   const spec = KIND_SPECS[partition.kind];
   const removed = partition.files;
   const rows: { record: StoredRecord; batch: number }[] = [];
-  for (const { records, batches } of await loadPartitionRecords({ dir: root, tmpDir }, spec, removed)) {
+  for (const { records, batches } of await loadPartitionRecords({ dir: root }, spec, removed)) {
     for (let i = 0; i < records.length; i++) rows.push({ record: records[i], batch: batches[i] });
   }
   rows.sort((a, b) => compareRecords(spec, a.record, b.record));
@@ -57,7 +56,7 @@ export async function rewritePartition(root: string, tmpDir: string, manifest: M
     'tradeflow.period': partition.period,
     'tradeflow.tier': tier,
   };
-  if (tier === 'cold') await writeArchivedParquet(path, tmpDir, recordColumns(spec, records, batches), metadata);
+  if (tier === 'cold') await writeArchivedRecordFile(path, tmpDir, spec, records, batches, metadata);
   else await writeRecordFile(path, spec, records, batches, { metadata });
   const added: FileEntry = {
     name,

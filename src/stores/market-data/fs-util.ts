@@ -70,9 +70,9 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Scratch folder for decompressing cold files before reading them (src/parquet reads paths).
- * Outside the store, so that a garbage collection in another process can never remove a file
- * a reader is using.
+ * Scratch folder for writing cold files (src/parquet writes files; archive.ts then compresses
+ * them). Outside the store, so that a garbage collection in another process can never remove
+ * a file being written. (Cold files are read in memory, with no scratch file.)
  */
 export function scratchDir(): string {
   return join(tmpdir(), 'tradeflow-market-data');

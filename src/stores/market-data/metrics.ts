@@ -1,8 +1,11 @@
 /**
  * In-process storage metrics: write throughput (records stored per second of write time),
  * query latency per query name (p50 / p99 over the last `window` calls, nearest-rank), and the
- * number of part files read. Disk usage and the cache hit rate are added by the store.
+ * number of part files and row groups read (and row groups skipped) by queries. Disk usage and
+ * the cache hit rate are added by the store.
  */
+import type { ReadCounters } from './partition-io.ts';
+
 export interface LatencySummary {
   readonly count: number;
   readonly p50Ms: number;
@@ -49,7 +52,8 @@ export interface WriteSummary {
 }
 
 export class StoreMetrics {
-  readonly counters = { filesRead: 0 };
+  /** Part files opened by range queries, and the row groups of them read and skipped. */
+  readonly counters: ReadCounters = { filesRead: 0, rowGroupsRead: 0, rowGroupsSkipped: 0 };
   private readonly queries = new Map<string, LatencyWindow>();
   private batches = 0;
   private received = 0;

@@ -3,7 +3,8 @@
  * getBars, getLatestBar, getQuotes, getLatestQuote, getTrades, getOptionsChain,
  * getFlowEvents, getFundamentals, getEvents, getFeature. Every range is [start, end) on the
  * record time (a bar's start), with open ends when omitted. Range reads touch only the files
- * whose time range meets the query; "latest" reads go through the LRU+TTL cache.
+ * whose time range meets the query, and in them only the row groups whose time statistics meet
+ * it; "latest" reads go through the LRU+TTL cache.
  */
 import type { BarSeries } from '../../data/bar-series.ts';
 import { createBarSeries } from '../../data/series.ts';
@@ -142,7 +143,9 @@ export class MarketDataReader {
       for (let i = partitions.length - 1; i >= 0; i--) {
         const files = partitions[i].files.filter((f) => f.minTs <= at);
         if (files.length === 0) continue;
-        const all = (await Promise.all(files.map((f) => readFileRecords(this.ctx.source, optionsKind, f)))).flatMap((x) => x.records);
+        // only the row groups that start at or before `at`
+        const window = [Number.NEGATIVE_INFINITY, Math.floor(at) + 1] as const;
+        const all = (await Promise.all(files.map((f) => readFileRecords(this.ctx.source, optionsKind, f, window)))).flatMap((x) => x.records);
         let ts = Number.NEGATIVE_INFINITY;
         for (const r of all) if ((r.ts as number) <= at && (r.ts as number) > ts) ts = r.ts as number;
         if (ts === Number.NEGATIVE_INFINITY) continue;
@@ -206,7 +209,7 @@ export class MarketDataReader {
     const spec = KIND_SPECS[series.kind];
     const files: FileEntry[] = [];
     for (const p of partitionsOf(m, series)) for (const f of p.files) if (f.maxTs >= start && f.minTs < end) files.push(f);
-    const tables = await Promise.all(files.map((f) => readFileRecords(this.ctx.source, spec, f)));
+    const tables = await Promise.all(files.map((f) => readFileRecords(this.ctx.source, spec, f, [start, end])));
     const out: StoredRecord[] = [];
     for (const { records } of tables) {
       for (const r of records) {
@@ -226,7 +229,7 @@ export class MarketDataReader {
     const files: FileEntry[] = [];
     for (const p of partitionsOf(m, series)) for (const f of p.files) maxTs = Math.max(maxTs, f.maxTs);
     for (const p of partitionsOf(m, series)) for (const f of p.files) if (f.maxTs === maxTs) files.push(f);
-    const tables = await Promise.all(files.map((f) => readFileRecords(this.ctx.source, spec, f)));
+    const tables = await Promise.all(files.map((f) => readFileRecords(this.ctx.source, spec, f, [maxTs, maxTs + 1])));
     return tables
       .flatMap((t) => t.records.filter((r) => spec.time(r) === maxTs))
       .sort((a, b) => compareRecords(spec, a, b))

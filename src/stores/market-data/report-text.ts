@@ -64,6 +64,7 @@ export function statsText(s: StoreStats): string {
   const q = Object.entries(s.process.queries);
   if (q.length > 0) {
     lines.push(`  queries (this process): ${q.map(([name, l]) => `${name} n=${l.count} p50 ${ms(l.p50Ms)} p99 ${ms(l.p99Ms)}`).join('; ')}`);
+    lines.push(`  read: ${n(s.process.filesRead)} file(s), ${n(s.process.rowGroupsRead)} row group(s) decoded, ${n(s.process.rowGroupsSkipped)} skipped by their time statistics`);
     const c = s.process.cache;
     lines.push(`  cache: ${c.hits} hits, ${c.misses} misses (hit rate ${(c.hitRate * 100).toFixed(1)} %), ${c.evictions} evictions, ${c.expirations} expirations, ${c.invalidations} invalidations`);
   }

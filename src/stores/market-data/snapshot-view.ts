@@ -9,7 +9,6 @@ import { resolve, join } from 'node:path';
 import { sha256File } from '../../storage/atomic.ts';
 import { LruTtlCache, type CacheOptions } from './cache.ts';
 import { SnapshotVerificationError } from './errors.ts';
-import { scratchDir } from './fs-util.ts';
 import type { FileEntry } from './manifest.ts';
 import { StoreMetrics } from './metrics.ts';
 import { MarketDataReader } from './reader.ts';
@@ -40,7 +39,7 @@ export async function openSnapshot(root: string, id: string, options: { cache?: 
     if (sha !== file.sha256) throw new SnapshotVerificationError(id, [`${SNAPSHOT_FILES_DIR}/${file.name}: SHA-256 is ${sha}, expected ${file.sha256} (changed after the snapshot was opened)`]);
   };
   return new SnapshotView(abs, check.snapshot, metrics, {
-    source: { dir, tmpDir: scratchDir(), verify, counters: metrics.counters },
+    source: { dir, verify, counters: metrics.counters },
     manifest: async () => manifest,
     label: `market-data-snapshot:${abs}@${id}`,
     cache: new LruTtlCache(options.cache),

@@ -14,8 +14,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { timeframeMs } from '../../core/timeframe.ts';
 import { fsyncDir, sha256File, writeFileAtomic } from '../../storage/atomic.ts';
-import { writeArchivedParquet } from './archive.ts';
-import { ARCHIVE_SUFFIX, recordColumns, writeRecordFile } from './codec.ts';
+import { ARCHIVE_SUFFIX, writeArchivedRecordFile, writeRecordFile } from './codec.ts';
 import { MarketDataError, messageOf } from './errors.ts';
 import { ensureDir, exists, linkOrCopy, walkFiles } from './fs-util.ts';
 import type { KindSpec, StoredRecord } from './kind-spec.ts';
@@ -49,7 +48,7 @@ function visibleAt(partition: Partition, at: number): (t: number) => boolean {
 
 async function cutFile(root: string, tmpDir: string, out: string, partition: Partition, file: FileEntry, at: number, keep: (t: number) => boolean): Promise<FileEntry | null> {
   const spec: KindSpec = KIND_SPECS[partition.kind];
-  const { records, batches } = await readFileRecords({ dir: root, tmpDir }, spec, file);
+  const { records, batches } = await readFileRecords({ dir: root }, spec, file);
   const kept: StoredRecord[] = [];
   const keptBatches: number[] = [];
   let outOfOrder = 0;
@@ -68,7 +67,7 @@ async function cutFile(root: string, tmpDir: string, out: string, partition: Par
   const path = join(out, SNAPSHOT_FILES_DIR, name);
   await ensureDir(join(path, '..'));
   const metadata = { 'tradeflow.store': 'market-data', 'tradeflow.kind': partition.kind, 'tradeflow.as_of': String(at) };
-  if (file.tier === 'cold') await writeArchivedParquet(path, tmpDir, recordColumns(spec, kept, keptBatches), metadata);
+  if (file.tier === 'cold') await writeArchivedRecordFile(path, tmpDir, spec, kept, keptBatches, metadata);
   else await writeRecordFile(path, spec, kept, keptBatches, { metadata });
   return {
     ...file,

@@ -27,7 +27,15 @@ export interface StoreStats {
   readonly quarantine: { readonly total: number; readonly byKind: Record<string, number> };
   /** From the lineage of every batch ever written (any process). */
   readonly ingest: { readonly batches: number; readonly received: number; readonly stored: number; readonly duplicates: number; readonly rejected: number; readonly writeMs: number; readonly recordsPerSecond: number };
-  readonly process: { readonly writes: WriteSummary; readonly queries: Record<string, LatencySummary>; readonly filesRead: number; readonly cache: CacheStats };
+  readonly process: {
+    readonly writes: WriteSummary;
+    readonly queries: Record<string, LatencySummary>;
+    readonly filesRead: number;
+    /** Row groups of those files decoded, and left unread because their time statistics were outside the query range. */
+    readonly rowGroupsRead: number;
+    readonly rowGroupsSkipped: number;
+    readonly cache: CacheStats;
+  };
 }
 
 export async function storeStats(root: string, manifest: Manifest, metrics: StoreMetrics, cache: CacheStats): Promise<StoreStats> {
@@ -59,7 +67,14 @@ export async function storeStats(root: string, manifest: Manifest, metrics: Stor
     snapshots: (await fsp.readdir(join(root, SNAPSHOT_DIR)).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).length,
     quarantine: manifest.quarantine,
     ingest: { batches: b.length, received: sum((x) => x.received), stored, duplicates: sum((x) => x.duplicates), rejected: sum((x) => x.rejected), writeMs, recordsPerSecond: writeMs > 0 ? (stored / writeMs) * 1000 : 0 },
-    process: { writes: metrics.writes(), queries: metrics.latencies(), filesRead: metrics.counters.filesRead, cache },
+    process: {
+      writes: metrics.writes(),
+      queries: metrics.latencies(),
+      filesRead: metrics.counters.filesRead,
+      rowGroupsRead: metrics.counters.rowGroupsRead,
+      rowGroupsSkipped: metrics.counters.rowGroupsSkipped,
+      cache,
+    },
   };
 }
 

@@ -85,7 +85,7 @@ export class MarketDataStore extends MarketDataReader {
   ) {
     const tmpDir = scratchDir();
     super({
-      source: { dir: root, tmpDir, counters: metrics.counters },
+      source: { dir: root, counters: metrics.counters },
       manifest: () => this.live(),
       label: `market-data-store:${root}`,
       cache,

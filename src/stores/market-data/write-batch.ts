@@ -88,7 +88,7 @@ export async function writeBatch(root: string, base: Manifest, input: BatchInput
     const partition = base.partitions[partitionKey(series, period)];
     const files = partition ? partition.files.filter((f) => f.maxTs >= lo && f.minTs <= hi) : [];
     const map = new Map<string, { record: StoredRecord; batch: number }>();
-    for (const { records, batches } of await loadPartitionRecords({ dir: root, tmpDir }, spec, files)) {
+    for (const { records, batches } of await loadPartitionRecords({ dir: root }, spec, files, [lo, hi + 1])) {
       for (let i = 0; i < records.length; i++) map.set(`${spec.time(records[i])}\0${spec.key(records[i])}`, { record: records[i], batch: batches[i] });
     }
     stored.set(period, map);

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBars } from '../../../src/data/load-bars.ts';
+import { readParquetFile, readParquetRowGroups } from '../../../src/parquet/index.ts';
 import { createBarSeries, type BarColumns } from '../../../src/data/series.ts';
 import type { BarSeries } from '../../../src/data/bar-series.ts';
 import { importBarFile, importRecordCsv, loadBarsViaStore, type MarketDataStore } from '../../../src/stores/market-data/index.ts';
@@ -64,16 +65,30 @@ describe.skipIf(!present)('real files: store reads equal direct loads', () => {
     });
   }
 
-  it('getBars for one trading day of SPY_1m out of six months reads one partition file', async () => {
+  it('getBars for one trading day of SPY_1m out of six months reads one partition file, and in it one row group', async () => {
     const spy = loaded.get('SPY_1m.csv')!;
     const day = Date.UTC(2025, 11, 3, 5); // 2025-12-03 00:00 New York
-    const before = store.metrics.counters.filesRead;
+    const before = { ...store.metrics.counters };
     const s = await store.getBars('SPY', '1m', day, day + 86_400_000);
-    expect(store.metrics.counters.filesRead - before).toBe(1);
+    expect(store.metrics.counters.filesRead - before.filesRead).toBe(1);
     const lo = spy.start.findIndex((t) => t >= day);
     const hi = spy.start.findIndex((t) => t >= day + 86_400_000);
     expect(hi - lo).toBeGreaterThan(380);
     expect(s.hash).toBe(slice(spy, lo, hi).hash);
+    // the December file has one row group per trading day; only that day's is decoded
+    const dir = join(store.root, 'bars/SPY/1m/period=2025-12');
+    const [part] = readdirSync(dir);
+    const groups = (await readParquetRowGroups(join(dir, part))).rowGroups.length;
+    expect(groups).toBeGreaterThanOrEqual(20);
+    expect(store.metrics.counters.rowGroupsRead - before.rowGroupsRead).toBe(1);
+    expect(store.metrics.counters.rowGroupsSkipped - before.rowGroupsSkipped).toBe(groups - 1);
+    // the same bars as the whole part file read and filtered here
+    const whole = await readParquetFile(join(dir, part));
+    const t = whole.columns.start as Float64Array;
+    const keep = Array.from(t.keys()).filter((i) => t[i] >= day && t[i] < day + 86_400_000);
+    for (const c of ['start', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      expect(Array.from(s[c])).toEqual(keep.map((i) => (whole.columns[c] as Float64Array)[i]));
+    }
   });
 
   it('loadBarsViaStore gives the loader\'s series (same hash) and imports nothing twice', async () => {
