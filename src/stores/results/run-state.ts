@@ -40,8 +40,12 @@ export class RunState {
   final = false;
   /** storeBacktestResults was called (its records may still be waiting for room). */
   finalRequested = false;
-  /** Sealed journal segments may be waiting to be applied (a materialisation started and did not finish). */
-  unapplied = false;
+  /**
+   * Journal segments up to this number are in the run's files. Segments after it and
+   * before the current one are sealed and waiting: a spill can seal one at any time, even
+   * while a materialisation is applying others.
+   */
+  appliedThrough: number;
   /** This store created the run folder (so finding it on a retry is expected). */
   dirCreated = false;
   /** Set when the run cannot be written at all (e.g. its folder was taken by another writer). */
@@ -75,6 +79,7 @@ export class RunState {
     this.perf = new PerfBuffer(pool);
     this.manifest = manifest;
     this.journal = journal;
+    this.appliedThrough = journal.segment - 1;
     this.acked = manifest
       ? {
           performance: manifest.kinds.performance.records,
@@ -83,6 +88,11 @@ export class RunState {
           summary: manifest.summary_records,
         }
       : zeroCounts();
+  }
+
+  /** Sealed journal segments are waiting to be applied. */
+  get unapplied(): boolean {
+    return this.appliedThrough < this.journal.segment - 1;
   }
 
   portfolioIndex(id: string, position: number): number {

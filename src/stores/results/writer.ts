@@ -109,11 +109,12 @@ export class Writer {
   /** Seals the current segment and applies every sealed one, oldest first. */
   private async materialize(run: RunState): Promise<void> {
     run.journal.seal();
-    run.unapplied = true;
+    // Segments sealed from here on (by a spill while this awaits) are left for the next cycle.
+    const upTo = run.journal.segment;
     const before = run.materialized;
     const ctx = this.applyContext(run);
     for (const n of await run.journal.list()) {
-      if (n >= run.journal.segment) break;
+      if (n >= upTo) break;
       let manifest = run.manifest!;
       if (n > manifest.journal_applied) {
         const scan = await run.journal.read(n);
@@ -125,7 +126,7 @@ export class Writer {
     }
     run.manifest = await completeRun(ctx, run.manifest!);
     this.host.counters.written += run.materialized - before;
-    run.unapplied = false;
+    run.appliedThrough = upTo - 1;
     run.lastMaterialize = Date.now();
   }
 
@@ -165,7 +166,7 @@ export class Writer {
 
   /** A segment holding segment_records records is sealed: the part files stay that size. */
   private sealIfFull(run: RunState): void {
-    if (run.journal.records >= this.host.config.segment_records && run.journal.seal() !== null) run.unapplied = true;
+    if (run.journal.records >= this.host.config.segment_records) run.journal.seal();
   }
 
   private committed(run: RunState, batch: Batch, file: string): void {
