@@ -50,6 +50,9 @@ export function perfTable(firstSeq: number, c: PerfColumns): Table {
   for (let i = 0; i < n; i++) {
     seq[i] = firstSeq + i;
     ids[i] = c.ids[c.portfolio[i]];
+    // -0 becomes 0: JSON and CSV cannot tell them apart, and every format must read back alike.
+    c.equity[i] += 0;
+    c.cash[i] += 0;
   }
   return { kind: 'performance', length: n, columns: { seq, ts: c.ts, portfolio_id: ids, equity: c.equity, cash: c.cash } };
 }
@@ -61,7 +64,10 @@ export function recordTable(kind: 'trades' | 'events', firstSeq: number, records
   for (const spec of specs) columns[spec.name] = new Array<unknown>(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i] as unknown as Record<string, unknown>;
-    for (const spec of specs) columns[spec.name][i] = spec.field === 'seq' ? firstSeq + i : r[spec.field];
+    for (const spec of specs) {
+      const v = spec.field === 'seq' ? firstSeq + i : r[spec.field];
+      columns[spec.name][i] = spec.type === 'float' ? (v as number) + 0 : v; // -0 -> 0, as above
+    }
   }
   return { kind, length: records.length, columns };
 }

@@ -16,7 +16,7 @@ import { tempRoot } from './helpers/tmp.ts';
 const next = tempRoot('results-formats');
 
 const text = fc.string({ unit: 'grapheme', maxLength: 12 });
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0));
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 const time = fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2199, 0, 1) });
 const tradeArb = fc.record({
   portfolioId: text, strategyId: text, symbol: text, stream: text, direction: fc.constantFrom('long' as const, 'short' as const),
@@ -40,7 +40,9 @@ describe('file formats', () => {
             const path = join(dir, `${kind}-${n++}`);
             const written = await writeTable(path, table, format);
             const back = await readTable(path, kind, format, written);
-            expect(tableRows(back as Table & { kind: typeof kind })).toEqual(records.map((r, i) => ({ seq: first + i, ...r })));
+            // Expected rows built here: seq numbered from `first`, -0 written as 0 (JSON and CSV have no negative zero).
+            const zeroed = (r: object) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v]));
+            expect(tableRows(back as Table & { kind: typeof kind })).toEqual(records.map((r, i) => ({ seq: first + i, ...zeroed(r) })));
           }
         }),
         { numRuns: 25 },
