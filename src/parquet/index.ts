@@ -610,24 +610,40 @@ const FOOTER_PROBE = 64 * 1024;
  * device, inode, size, mtime and ctime (nanoseconds). Parsing a footer costs about 1.5 µs per
  * column chunk (a month of 1m bars in day-sized row groups: ~0.25 ms), more than decoding one
  * row group, so range reads of the same files reuse it. An atomic replace (new inode) or any
- * write to the file changes the identity; the entry is then parsed again.
+ * write to the file changes the identity; the entry is then parsed again. The cache is bounded
+ * by the footers' size on disk: a parsed footer takes about 11x its bytes in memory (a month of
+ * 1m bars: 11.5 KB on disk, ~130 KB parsed), so 1 MiB of footers is ~12 MB of heap.
  */
-const FOOTER_CACHE_ENTRIES = 256;
-const footerCache = new Map<string, { identity: string; meta: FileMetaData }>();
+const FOOTER_CACHE_BYTES = 1 << 20;
+const footerCache = new Map<string, { identity: string; meta: FileMetaData; bytes: number }>();
+let footerCacheBytes = 0;
 
 function cachedFooter(path: string, identity: string): FileMetaData | undefined {
   const hit = footerCache.get(path);
   if (!hit) return undefined;
   footerCache.delete(path);
-  if (hit.identity !== identity) return undefined;
+  if (hit.identity !== identity) {
+    footerCacheBytes -= hit.bytes;
+    return undefined;
+  }
   footerCache.set(path, hit); // most recently used last
   return hit.meta;
 }
 
-function rememberFooter(path: string, identity: string, meta: FileMetaData): void {
-  footerCache.delete(path);
-  footerCache.set(path, { identity, meta });
-  while (footerCache.size > FOOTER_CACHE_ENTRIES) footerCache.delete(footerCache.keys().next().value!);
+function rememberFooter(path: string, identity: string, meta: FileMetaData, bytes: number): void {
+  const old = footerCache.get(path);
+  if (old) {
+    footerCache.delete(path);
+    footerCacheBytes -= old.bytes;
+  }
+  if (bytes > FOOTER_CACHE_BYTES) return;
+  footerCache.set(path, { identity, meta, bytes });
+  footerCacheBytes += bytes;
+  for (const [key, entry] of footerCache) {
+    if (footerCacheBytes <= FOOTER_CACHE_BYTES) break;
+    footerCache.delete(key);
+    footerCacheBytes -= entry.bytes;
+  }
 }
 
 interface OpenFile {
@@ -684,9 +700,11 @@ async function withFile<T>(path: string, fn: (file: OpenFile) => Promise<T>): Pr
           const magic = view.getUint32(tail.byteLength - 4, true) === 0x31524150; // "PAR1"
           const length = view.getUint32(tail.byteLength - 8, true) + 8;
           if (magic && length > tail.byteLength && length <= size) tail = await readAt(size - length, length);
+          // keep only the footer (the parsed metadata may hold views into these bytes)
+          else if (magic && length < tail.byteLength) tail = tail.slice(tail.byteLength - length);
         }
         const meta = readMetadata(path, tail, size);
-        rememberFooter(path, identity, meta);
+        rememberFooter(path, identity, meta, tail.byteLength);
         return meta;
       },
     };
