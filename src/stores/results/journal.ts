@@ -63,21 +63,28 @@ export class Journal {
     if (this.delayMs > 0) sleepSync(this.delayMs);
     const path = this.segmentPath(this.current);
     const fd = fs.openSync(path, 'a');
+    let written = 0;
     try {
       if (this.needsRepair) {
         fs.ftruncateSync(fd, this.currentBytes);
         this.needsRepair = false;
       }
-      this.needsRepair = true;
-      let written = 0;
       while (written < data.length) written += fs.writeSync(fd, data, written, data.length - written);
       if (this.fsync === 'batch') fs.fdatasyncSync(fd);
-      this.needsRepair = false;
+    } catch (error) {
+      // Bytes of a failed append may be in the file: cut them off before the next one.
+      if (written > 0) this.needsRepair = true;
+      throw error;
     } finally {
       fs.closeSync(fd);
     }
     if (!this.currentDurable) {
-      if (this.fsync === 'batch') fsyncDirSync(this.dir);
+      try {
+        if (this.fsync === 'batch') fsyncDirSync(this.dir);
+      } catch (error) {
+        this.needsRepair = true; // not acknowledged: the retry must not append the frame twice
+        throw error;
+      }
       this.currentDurable = true;
     }
     this.currentBytes += data.length;
@@ -91,21 +98,27 @@ export class Journal {
     try {
       if (this.delayMs > 0) await sleep(this.delayMs);
       const handle = await fsp.open(this.segmentPath(this.current), 'a');
+      let written = 0;
       try {
         if (this.needsRepair) {
           await handle.truncate(this.currentBytes);
           this.needsRepair = false;
         }
-        this.needsRepair = true;
-        let written = 0;
         while (written < data.length) written += (await handle.write(data, written, data.length - written)).bytesWritten;
         if (this.fsync === 'batch') await handle.datasync();
-        this.needsRepair = false;
+      } catch (error) {
+        if (written > 0) this.needsRepair = true;
+        throw error;
       } finally {
         await handle.close();
       }
       if (!this.currentDurable) {
-        if (this.fsync === 'batch') await fsyncDir(this.dir);
+        try {
+          if (this.fsync === 'batch') await fsyncDir(this.dir);
+        } catch (error) {
+          this.needsRepair = true; // not acknowledged: the retry must not append the frame twice
+          throw error;
+        }
         this.currentDurable = true;
       }
       this.currentBytes += data.length;

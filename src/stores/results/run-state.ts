@@ -48,6 +48,8 @@ export class RunState {
   appliedThrough: number;
   /** This store created the run folder (so finding it on a retry is expected). */
   dirCreated = false;
+  /** An asynchronous creation of the run folder is in flight (a spill must not race it). */
+  creating = false;
   /** Set when the run cannot be written at all (e.g. its folder was taken by another writer). */
   fatal: Error | null = null;
   // scheduling

@@ -266,11 +266,15 @@ export class ResultsStore implements WriterHost {
     } else {
       accepted = this.whenFull(run, n, enqueue);
     }
-    return Promise.resolve(accepted).then(() => {
-      run.flushRequested = true;
-      this.writer.schedule(run);
-      return this.whenSettled(() => this.writer.isSettled(run) && (!final || run.manifest?.status === 'complete'));
-    });
+    return Promise.resolve(accepted)
+      .then(() => {
+        run.flushRequested = true;
+        this.writer.schedule(run);
+        return this.whenSettled(() => run.fatal !== null || (this.writer.isSettled(run) && (!final || run.manifest?.status === 'complete')));
+      })
+      .then(() => {
+        if (run.fatal) throw run.fatal;
+      });
   }
 
   private enqueue(run: RunState, ts: number, rows: readonly PerformanceRow[] | undefined, trades: readonly TradeRecord[] | undefined, events: readonly EventRecord[] | undefined): void {
@@ -341,7 +345,12 @@ export class ResultsStore implements WriterHost {
       run.flushRequested = true;
       this.writer.schedule(run);
     }
-    return this.whenSettled(() => this.waiters.length === 0 && [...this.runs.values()].every((r) => this.writer.isSettled(r)), options.timeoutMs);
+    return this.whenSettled(() => this.waiters.length === 0 && [...this.runs.values()].every((r) => this.writer.isSettled(r)), options.timeoutMs)
+      .then(() => {
+        // A run that could not be written at all (see Writer.takenBy) fails the flush rather than passing silently.
+        const fatal = [...this.runs.values()].find((r) => r.fatal !== null);
+        if (fatal) throw fatal.fatal;
+      });
   }
 
   async close(options: { timeoutMs?: number } = {}): Promise<void> {

@@ -38,6 +38,8 @@ export class Writer {
 
   /** Wakes the run's writer now, or after `delayMs`. */
   schedule(run: RunState, delayMs = 0): void {
+    // After a failure the back-off timer decides when to try again: new records do not hurry it.
+    if (run.retryTimer !== null) return;
     if (run.busy) {
       run.again = true;
       return;
@@ -146,7 +148,7 @@ export class Writer {
    * (after recording the failure) when it cannot be done now.
    */
   spill(run: RunState): boolean {
-    if (run.fatal || run.journal.inFlight || run.pending === 0) return false;
+    if (run.fatal || run.journal.inFlight || run.creating || run.pending === 0) return false;
     let operation = 'create';
     try {
       this.ensureCreatedSync(run);
@@ -205,20 +207,25 @@ export class Writer {
 
   private async ensureCreated(run: RunState): Promise<void> {
     if (run.manifest) return;
-    if (!run.dirCreated) {
-      try {
-        await fsp.mkdir(run.dir);
-      } catch (error) {
-        if (errnoCode(error) === 'EEXIST') throw this.takenBy(run);
-        throw error;
+    run.creating = true;
+    try {
+      if (!run.dirCreated) {
+        try {
+          await fsp.mkdir(run.dir);
+        } catch (error) {
+          if (errnoCode(error) === 'EEXIST') throw this.takenBy(run);
+          throw error;
+        }
+        run.dirCreated = true;
       }
-      run.dirCreated = true;
+      for (const sub of ['journal', PARTS_DIR]) await fsp.mkdir(join(run.dir, sub)).catch(ignoreExists);
+      const manifest = this.newManifest(run);
+      await writeManifest(run.dir, manifest);
+      await fsyncDir(dirname(run.dir));
+      run.manifest = manifest;
+    } finally {
+      run.creating = false;
     }
-    for (const sub of ['journal', PARTS_DIR]) await fsp.mkdir(join(run.dir, sub)).catch(ignoreExists);
-    const manifest = this.newManifest(run);
-    await writeManifest(run.dir, manifest);
-    await fsyncDir(dirname(run.dir));
-    run.manifest = manifest;
   }
 
   private ensureCreatedSync(run: RunState): void {

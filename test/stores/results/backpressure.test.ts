@@ -75,4 +75,17 @@ describe('back-pressure', () => {
     expect(perf.every((r, i) => r.equity === i && r.seq === i)).toBe(true);
     await store.close();
   });
+
+  it('a spill never races the background creating the run folder (no false "another writer")', async () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const store = await ResultsStore.open({ root: next(), formats: ['json'], flush_interval_ms: 0, queue: { capacity: 5, policy: 'spill', overflow: 50 } });
+      store.storeTimestepResults(T0, { runId: 'race', portfolios: row(0) });
+      // Let the background start creating the folder, then overflow the queue while it awaits.
+      await new Promise((r) => setTimeout(r, trial % 3));
+      for (let i = 1; i < 40; i++) store.storeTimestepResults(T0 + i * MIN, { runId: 'race', portfolios: row(i) });
+      await store.close();
+      expect(store.getStorageStatus()).toMatchObject({ healthy: true, errors: 0 });
+      expect((await store.readResults('race', 'performance')).length).toBe(40);
+    }
+  });
 });

@@ -75,7 +75,7 @@ describe('retention', () => {
 
     // One number for every data type, summaries included: complete runs with nothing left go entirely.
     const all = await cleaner.cleanupOldResults(30, NOW);
-    expect(all.removedRuns.sort()).toEqual(['mid', 'old']);
+    expect([...all.removedRuns].sort()).toEqual(['mid', 'old']);
     expect((await fsp.readdir(root)).sort()).toEqual(['live', 'recent']);
     await expect(cleaner.cleanupOldResults(0)).rejects.toThrow(/retention must be a positive number of days or null/);
     await cleaner.close();
