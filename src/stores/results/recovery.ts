@@ -54,7 +54,13 @@ export async function recoverRun(ctx: ApplyContext, formats: readonly ResultForm
   let manifest = await readManifest(ctx.dir);
   const segments = await listSegments(journalDir);
   if (!manifest) {
-    if (segments.length === 0) return { manifest: null, report: { runId: ctx.runId, segmentsApplied: 0, recordsRecovered: 0, tornBytes: 0, removed } };
+    if (segments.length === 0) {
+      // A crash between creating the run folder and writing its first manifest: nothing was
+      // acknowledged (acknowledgement is a journal append). Remove the empty shell, or the next
+      // writer of this run would take the leftover folder for another writer's.
+      removed.push(...(await removeEmptyRunFolder(ctx.dir)));
+      return { manifest: null, report: { runId: ctx.runId, segmentsApplied: 0, recordsRecovered: 0, tornBytes: 0, removed } };
+    }
     manifest = emptyManifest(ctx.runId, 'backtest', formats, new Date());
     await writeManifest(ctx.dir, manifest);
   }
@@ -84,6 +90,21 @@ export async function recoverRun(ctx: ApplyContext, formats: readonly ResultForm
 
 function countRecords(m: Manifest): number {
   return m.kinds.performance.records + m.kinds.trades.records + m.kinds.events.records + m.summary_records;
+}
+
+/** Removes the run folder and its own subfolders if they are empty; anything else there is left alone. */
+async function removeEmptyRunFolder(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const sub of ['journal', PARTS_DIR, '']) {
+    try {
+      await fsp.rmdir(join(dir, sub));
+      removed.push(sub === '' ? '.' : sub);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    }
+  }
+  return removed;
 }
 
 /** Deletes the store's files that the manifest does not list. */
