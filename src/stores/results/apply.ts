@@ -12,9 +12,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex, writeFileAtomic } from '../../storage/atomic.ts';
+import { fsyncDir, sha256Hex, writeFileAtomic } from '../../storage/atomic.ts';
 import type { ResultFormat } from './config.ts';
-import { CorruptFileError } from './errors.ts';
+import { CorruptFileError, errnoCode } from './errors.ts';
 import type { DecodedFrame } from './frame.ts';
 import { EXTENSION, readTable, writeTable } from './formats.ts';
 import { writeManifest, type FileEntry, type Manifest, type Part } from './manifest.ts';
@@ -123,6 +123,11 @@ async function applySummaries(ctx: ApplyContext, next: Manifest, segment: number
 /**
  * After a final summary: one full file per data type and format, the run marked complete,
  * the parts removed. Returns the manifest (unchanged if there is nothing to do).
+ *
+ * Cheap on purpose (it runs right after a backtest, and its garbage would land in the next
+ * one's loop): a single part becomes the full file by a hard link; CSV and JSON Lines parts
+ * are concatenated as bytes (each verified against its checksum on the way); only Parquet
+ * with several parts is decoded and written again.
  */
 export async function completeRun(ctx: ApplyContext, manifest: Manifest): Promise<Manifest> {
   if (manifest.status === 'complete' || !manifest.summary?.final) return manifest;
@@ -131,22 +136,59 @@ export async function completeRun(ctx: ApplyContext, manifest: Manifest): Promis
   for (const kind of TABLE_KINDS) {
     const entry = next.kinds[kind];
     if (entry.parts.length === 0 || entry.expired_at !== null) continue;
-    const table = await readKind(ctx.dir, kind, entry.parts, next.formats);
     const files: Part['files'] = {};
     for (const format of next.formats) {
       const file = fullFile(kind, format);
-      const written = await writeTable(join(ctx.dir, file), table, format);
+      const written = await compactFormat(ctx.dir, kind, entry.parts, format, file, next.formats);
       files[format] = { file, ...written };
-      ctx.wrote(kind, file, table.length, written.bytes);
+      ctx.wrote(kind, file, entry.records - entry.parts[0].first_seq, written.bytes);
     }
-    for (const part of entry.parts) for (const f of Object.values(part.files)) if (f && !Object.values(files).some((g) => g?.file === f.file)) obsolete.push(f.file);
-    entry.parts = [{ first_seq: entry.parts[0].first_seq, records: table.length, segment: null, files }];
+    for (const part of entry.parts) for (const f of Object.values(part.files)) if (f) obsolete.push(f.file);
+    entry.parts = [{ first_seq: entry.parts[0].first_seq, records: entry.records - entry.parts[0].first_seq, segment: null, files }];
   }
+  await fsyncDir(ctx.dir);
   next.status = 'complete';
   next.updated_at = new Date().toISOString();
   ctx.wrote('manifest', 'manifest.json', 0, await writeManifest(ctx.dir, next));
   await Promise.all(obsolete.map((f) => fsp.rm(join(ctx.dir, f), { force: true })));
   return next;
+}
+
+async function compactFormat(dir: string, kind: TableKind, parts: readonly Part[], format: ResultFormat, file: string, formats: readonly ResultFormat[]): Promise<{ sha256: string; bytes: number }> {
+  const target = join(dir, file);
+  const sources = parts.map((p) => {
+    const f = p.files[format];
+    if (!f) throw new CorruptFileError(join(dir, 'manifest.json'), `${kind} part from seq ${p.first_seq} has no ${format} file`);
+    return f;
+  });
+  if (sources.length === 1) {
+    await fsp.rm(target, { force: true }); // an unlisted leftover of an interrupted compaction
+    await linkOrCopy(join(dir, sources[0].file), target);
+    return { sha256: sources[0].sha256, bytes: sources[0].bytes };
+  }
+  if (format === 'parquet') return writeTable(target, await readKind(dir, kind, parts, formats, 'parquet'), 'parquet');
+  const pieces: Buffer[] = [];
+  for (const [i, source] of sources.entries()) {
+    const path = join(dir, source.file);
+    const bytes = await fsp.readFile(path);
+    if (bytes.length !== source.bytes || sha256Hex(bytes) !== source.sha256) throw new CorruptFileError(path, 'does not match its checksum in the manifest');
+    // CSV parts each start with the header line: keep the first one only.
+    pieces.push(format === 'csv' && i > 0 ? bytes.subarray(bytes.indexOf(0x0a) + 1) : bytes);
+  }
+  const bytes = Buffer.concat(pieces);
+  await writeFileAtomic(target, bytes);
+  return { sha256: sha256Hex(bytes), bytes: bytes.length };
+}
+
+/** A second name for a file (durable once the folder is fsynced); a copy where links are not supported. */
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await fsp.link(from, to);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'EMLINK') throw error;
+    await writeFileAtomic(to, await fsp.readFile(from));
+  }
 }
 
 /** Every row of a data type, read (and verified) from its parts in the most exact format available. */

@@ -1,6 +1,6 @@
 /**
  * Tables to files and back, in the three formats:
- *   csv     human-readable: times as ISO-8601 UTC, JSON cells as JSON text (src/results/csv.ts)
+ *   csv     human-readable: times as ISO-8601 UTC, JSON cells as JSON text (src/results/csv.ts's dialect)
  *   json    JSON Lines (`.jsonl`): one object per row, times as epoch ms, JSON cells nested
  *   parquet through the project's one Parquet module: int -> INT64, float -> DOUBLE,
  *           time -> TIMESTAMP_MILLIS, string and JSON -> STRING
@@ -10,13 +10,14 @@
  */
 import { promises as fsp } from 'node:fs';
 import { readParquetFile, writeParquetFile, type ParquetColumnInput, type ParquetWriteType } from '../../parquet/index.ts';
-import { toCsv, type CsvCell } from '../../results/csv.ts';
 import { sha256File, sha256Hex, writeFileAtomic } from '../../storage/atomic.ts';
 import type { ResultFormat } from './config.ts';
 import { parseCsv } from './csv-read.ts';
 import { CorruptFileError } from './errors.ts';
 import type { TableKind } from './records.ts';
 import { COLUMNS, type ColumnSpec, type ColumnType, type Table } from './table.ts';
+import { isoTime } from './iso-time.ts';
+import { TextSink } from './text-sink.ts';
 
 export const EXTENSION: Readonly<Record<ResultFormat, string>> = { csv: 'csv', json: 'jsonl', parquet: 'parquet' };
 
@@ -31,7 +32,7 @@ export async function writeTable(path: string, table: Table, format: ResultForma
     const [sha256, stat] = await Promise.all([sha256File(path), fsp.stat(path)]);
     return { sha256, bytes: stat.size };
   }
-  const bytes = Buffer.from(format === 'csv' ? csvText(table) : jsonlText(table), 'utf8');
+  const bytes = format === 'csv' ? csvBytes(table) : jsonlBytes(table);
   await writeFileAtomic(path, bytes);
   return { sha256: sha256Hex(bytes), bytes: bytes.length };
 }
@@ -53,19 +54,37 @@ export async function readTable(path: string, kind: TableKind, format: ResultFor
 
 // ---- CSV ----
 
-function csvText(table: Table): string {
+/**
+ * The dialect of src/results/csv.ts (toCsv): a cell with `"`, `,`, CR or LF is quoted with
+ * `""` escapes; numbers as JavaScript prints them (they round-trip). Written value by value
+ * into a TextSink instead of toCsv's row arrays and one big string (see text-sink.ts).
+ */
+function csvBytes(table: Table): Buffer {
   const specs = COLUMNS[table.kind];
-  const rows: CsvCell[][] = new Array(table.length);
+  const sink = new TextSink();
+  sink.write(specs.map((s) => csvCell(s.name)).join(',') + '\n');
+  const columns = specs.map((s) => table.columns[s.name]);
+  const last = specs.length - 1;
+  const quoted = new Map<string, string>();
   for (let i = 0; i < table.length; i++) {
-    const row = new Array<CsvCell>(specs.length);
-    for (let c = 0; c < specs.length; c++) {
-      const spec = specs[c];
-      const v = table.columns[spec.name][i];
-      row[c] = spec.type === 'time' ? new Date(v as number).toISOString() : spec.type === 'json' ? JSON.stringify(v) : (v as CsvCell);
+    let line = '';
+    for (let c = 0; c <= last; c++) {
+      const v = columns[c][i];
+      const type = specs[c].type;
+      let text: string;
+      if (type === 'string') {
+        text = quoted.get(v as string) ?? csvCell(v as string);
+        if (quoted.size < 10_000) quoted.set(v as string, text);
+      } else text = type === 'time' ? isoTime(v as number) : type === 'json' ? csvCell(JSON.stringify(v)) : String(v);
+      line += c === last ? `${text}\n` : `${text},`;
     }
-    rows[i] = row;
+    sink.write(line);
   }
-  return toCsv(specs.map((s) => s.name), rows);
+  return sink.bytes();
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function csvTable(text: string, kind: TableKind, file: string): Table {
@@ -110,15 +129,28 @@ function fromText(text: string, spec: ColumnSpec, file: string, line: number): u
 
 // ---- JSON Lines ----
 
-function jsonlText(table: Table): string {
+/** One JSON object per line, keys in column order; strings escaped once per distinct value. */
+function jsonlBytes(table: Table): Buffer {
   const specs = COLUMNS[table.kind];
-  let out = '';
+  const sink = new TextSink();
+  const keys = specs.map((s, c) => `${c === 0 ? '{' : ','}${JSON.stringify(s.name)}:`);
+  const columns = specs.map((s) => table.columns[s.name]);
+  const quoted = new Map<string, string>();
   for (let i = 0; i < table.length; i++) {
-    const row: Record<string, unknown> = {};
-    for (const spec of specs) row[spec.name] = table.columns[spec.name][i];
-    out += JSON.stringify(row) + '\n';
+    let line = '';
+    for (let c = 0; c < specs.length; c++) {
+      const v = columns[c][i];
+      const type = specs[c].type;
+      let text: string;
+      if (type === 'string') {
+        text = quoted.get(v as string) ?? JSON.stringify(v);
+        if (quoted.size < 10_000) quoted.set(v as string, text);
+      } else text = type === 'json' ? JSON.stringify(v) : String(v);
+      line += keys[c] + text;
+    }
+    sink.write(line + '}\n');
   }
-  return out;
+  return sink.bytes();
 }
 
 function jsonlTable(text: string, kind: TableKind, file: string): Table {

@@ -157,14 +157,14 @@ export class ResultsStore implements WriterHost {
     ) return this.storeTimestepSlow(ts, results);
     const rows = results.portfolios;
     const trades = results.trades;
-    if (!Array.isArray(rows) || (trades !== undefined && !Array.isArray(trades))) return this.storeTimestepSlow(ts, results);
-    const nRows = rows.length;
+    if ((rows !== undefined && !Array.isArray(rows)) || (trades !== undefined && !Array.isArray(trades))) return this.storeTimestepSlow(ts, results);
+    const nRows = rows === undefined ? 0 : rows.length;
     const nTrades = trades === undefined ? 0 : trades.length;
     if (this.pendingTotal + nRows + nTrades > this.capacity || this.waiters.length !== 0) return this.storeTimestepSlow(ts, results);
     for (let i = 0; i < nTrades; i++) if (!isTradeRecord(trades![i])) return this.storeTimestepSlow(ts, results);
     const perf = run.perf;
     for (let i = 0; i < nRows; i++) {
-      const row = rows[i];
+      const row = rows![i];
       const id = row.portfolioId;
       const equity = row.equity;
       const cash = row.cash;

@@ -12,7 +12,7 @@ import { tempRoot } from './helpers/tmp.ts';
 const next = tempRoot('results-attach');
 
 describe('attachResultsStore on a real backtest', () => {
-  it('stores every tick of every portfolio, every trade and the summary, equal to the engine results', async () => {
+  it('stores every tick of every portfolio (the engine\'s equity curve), every trade and the summary', async () => {
     const store = await ResultsStore.open({ root: next() });
     const { graph, outcome, attached, returned } = await storedBacktest(store, { runId: 'bt-1', eventTypes: ['FILL'] });
     expect(returned.every((r) => r === undefined)).toBe(true);
@@ -27,10 +27,12 @@ describe('attachResultsStore on a real backtest', () => {
         const row = perf[2 * i + k];
         expect(row.portfolioId).toBe(p.id);
         expect(row.ts).toBe(p.equity.ts[i]);
-        // The last tick's curve point includes the end-of-data closes, which happen after it.
-        if (i < ticks - 1) expect(Math.abs(row.equity - p.equity.equity[i])).toBeLessThanOrEqual(1e-9 * Math.abs(p.equity.equity[i]));
+        expect(row.equity).toBe(p.equity.equity[i]);
       }
     }
+    // The last cash is the portfolio's final cash (end-of-data closes booked on the last tick).
+    expect(perf[2 * ticks - 2].cash).toBe(a.cash);
+    expect(perf[2 * ticks - 1].cash).toBe(b.cash);
     const trades = await store.readResults('bt-1', 'trades', { format: 'csv' });
     const engineTrades = [...a.trades, ...b.trades];
     expect(trades.length).toBe(engineTrades.length);
@@ -50,12 +52,37 @@ describe('attachResultsStore on a real backtest', () => {
     await store.close();
   });
 
+  it('performance: tick computes the rows inside the loop; they match the curve, cash the ledger, up to the end-of-data closes', async () => {
+    const curveStore = await ResultsStore.open({ root: next(), formats: ['json'] });
+    const curveRun = await storedBacktest(curveStore, { runId: 'curve' });
+    await curveRun.attached.finish(curveRun.outcome);
+    const tickStore = await ResultsStore.open({ root: next(), formats: ['json'] });
+    const tickRun = await storedBacktest(tickStore, { runId: 'tick', performance: 'tick' });
+    await tickRun.attached.finish(tickRun.outcome);
+    const fromCurve = await curveStore.readResults('curve', 'performance');
+    const fromTicks = await tickStore.readResults('tick', 'performance');
+    expect(fromTicks.length).toBe(fromCurve.length);
+    const last = fromCurve.length - 2;
+    for (let k = 0; k < last; k++) {
+      // Two computations (equityNow during the run, the ledger replay after it): equal up to summation order.
+      expect(Math.abs(fromTicks[k].equity - fromCurve[k].equity)).toBeLessThanOrEqual(1e-9 * Math.abs(fromCurve[k].equity));
+      expect(fromTicks[k].cash).toBe(fromCurve[k].cash);
+      expect(fromTicks[k].ts).toBe(fromCurve[k].ts);
+    }
+    const unnumbered = <T extends { seq: number }>(rows: T[]) => rows.map(({ seq: _seq, ...t }) => t);
+    const curveTrades = unnumbered(await curveStore.readResults('curve', 'trades'));
+    expect(curveTrades.map((t) => t.exitTime)).toEqual([...curveTrades.map((t) => t.exitTime)].sort((x, y) => x - y));
+    expect(unnumbered(await tickStore.readResults('tick', 'trades')).sort(byExit)).toEqual(curveTrades.sort(byExit));
+    await curveStore.close();
+    await tickStore.close();
+  });
+
   it('RESULTS_STORED events reach the graph bus; with a small queue the loop spills and memory stays bounded', async () => {
     const store = await ResultsStore.open({ root: next(), formats: ['json'], queue: { capacity: 200, overflow: 0 } });
     const stored: RuntimeEvent<'RESULTS_STORED'>[] = [];
     let maxDepth = 0;
     let duringLoop = 0;
-    const { outcome, attached } = await storedBacktest(store, { runId: 'bt-spill' }, {
+    const { outcome, attached } = await storedBacktest(store, { runId: 'bt-spill', performance: 'tick' }, {
       observe: (graph) => graph.root.bus.subscribe('RESULTS_STORED', (e) => stored.push(e), { subscriber: 'test' }),
       onTick: () => {
         maxDepth = Math.max(maxDepth, store.getStorageStatus().queueDepth);

@@ -137,7 +137,7 @@ describe('fault injection', () => {
     const dir = join(root, 'bt-gone');
     const away = join(root, 'moved-away');
     let statusDuringLoop: ReturnType<ResultsStore['getStorageStatus']> | null = null;
-    const { outcome, attached } = await storedBacktest(store, { runId: 'bt-gone' }, {
+    const { outcome, attached } = await storedBacktest(store, { runId: 'bt-gone', performance: 'tick' }, {
       onTick: (tick) => {
         if (tick === 400) renameSync(dir, away);
         if (tick === 1200) statusDuringLoop = store.getStorageStatus();

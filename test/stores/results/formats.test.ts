@@ -11,6 +11,8 @@ import { parseCsv } from '../../../src/stores/results/csv-read.ts';
 import { CorruptFileError } from '../../../src/stores/results/errors.ts';
 import { RESULT_FORMATS } from '../../../src/stores/results/config.ts';
 import { recordTable, tableRows, type Table } from '../../../src/stores/results/table.ts';
+import { isoTime } from '../../../src/stores/results/iso-time.ts';
+import { toCsv } from '../../../src/results/csv.ts';
 import { tempRoot } from './helpers/tmp.ts';
 
 const next = tempRoot('results-formats');
@@ -84,5 +86,24 @@ describe('file formats', () => {
     expect(() => parseCsv('a,"b\n', 'f.csv')).toThrow(/f.csv: line 1: unterminated quoted cell/);
     expect(() => parseCsv('a,b"c\n', 'f.csv')).toThrow(/quote inside an unquoted cell/);
     expect(() => parseCsv('a,b', 'f.csv')).toThrow(/does not end with a newline/);
+  });
+
+  it('ISO times are exactly Date#toISOString, without a Date per value', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ms) => isoTime(ms) === new Date(ms).toISOString()), { numRuns: 20_000 });
+    for (const ms of [0, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999]) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it('CSV files are in the dialect of src/results/csv.ts: byte for byte what toCsv writes', async () => {
+    const dir = next();
+    await fsp.mkdir(dir, { recursive: true });
+    await fc.assert(
+      fc.asyncProperty(fc.array(eventArb, { maxLength: 30 }), async (events) => {
+        const path = join(dir, 'events.csv');
+        await writeTable(path, recordTable('events', 0, events as never[]), 'csv');
+        const expected = toCsv(['seq', 'ts', 'type', 'source', 'payload'], events.map((e, i) => [i, new Date(e.ts).toISOString(), e.type, e.source, JSON.stringify(e.payload)]));
+        expect(await fsp.readFile(path, 'utf8')).toBe(expected);
+      }),
+      { numRuns: 30 },
+    );
   });
 });

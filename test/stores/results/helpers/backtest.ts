@@ -43,7 +43,7 @@ export async function storedBacktest(
   const outcome = runGraph(graph, {
     runId: options.runId,
     onTickEnd: (ts) => {
-      returned.push(attached.onTickEnd(ts) as unknown);
+      returned.push(attached.onTickEnd?.(ts) as unknown);
       onTick?.(tick++);
     },
   });

@@ -6,20 +6,21 @@
  * every acknowledgement it appends `<kind> <records acknowledged so far>` to argv[3] and
  * fsyncs, so the parent knows what was acknowledged before the kill.
  *
- * argv: root ackLog seed fsync(batch|none) policy(spill|error) records
+ * argv: root ackLog seed fsync(batch|none) policy(spill|error) records formats(comma separated)
  */
 import * as fs from 'node:fs';
 import { mulberry32 } from '../../../../src/data/prng.ts';
 import { ResultsStore, QueueFullError } from '../../../../src/stores/results/index.ts';
 import { eventRow, perfRow, perfTs, RUN_ID, tradeRow } from './crash-data.ts';
 
-const [root, ackLog, seedText, fsync, policy, recordsText] = process.argv.slice(2);
+const [root, ackLog, seedText, fsync, policy, recordsText, formats] = process.argv.slice(2);
 const prng = mulberry32(Number(seedText));
 const random = () => prng.next();
 
 const ackFd = fs.openSync(ackLog, 'a');
 const store = await ResultsStore.open({
   root,
+  formats: formats.split(','),
   batch_size: 8 + Math.floor(random() * 120),
   segment_records: 100 + Math.floor(random() * 400),
   flush_interval_ms: 1,
