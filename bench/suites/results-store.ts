@@ -33,9 +33,9 @@ import { runGraph } from '../../src/topology/run.ts';
 import type { BenchSuite } from '../suite.ts';
 import { BENCH_CASES, DATA } from './pipeline-cases.ts';
 
-const ROUNDS = Number(process.env.BENCH_RUNS ?? 5);
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 7);
 const WARMUP = 5;
-const LOOP_RUNS = 7;
+const LOOP_RUNS = 9;
 const SELF = fileURLToPath(import.meta.url);
 const THROUGHPUT_ROWS = 1_000_000;
 const MEMORY_ROWS = 500_000;
@@ -264,6 +264,9 @@ function line(f: Record<string, unknown>): string {
     `peak while producing: live heap + buffers +${String(f.peakLiveAboveBaselineMb)} MB, RSS +${String(f.peakRssAboveBaselineMb)} MB  ` +
     `${Number(f.timestepsPerSecond).toLocaleString('en-US')} timesteps/s`;
 }
+
+// A worker process of the loop-overhead case (started by loopOverhead with this file).
+if (process.argv[2] === '--loop-worker') await loopWorker(process.argv[3] as LoopMode);
 
 export const suite: BenchSuite = {
   name: 'results-store',

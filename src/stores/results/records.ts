@@ -136,6 +136,26 @@ export function performanceRowError(row: unknown, where: string): StoreInputErro
   return new StoreInputError(where, parsed.success ? 'not a performance row' : describeIssues(parsed.error));
 }
 
+/** Validates storeBacktestResults / storeLiveResults input; performance rows are copied. */
+export function checkRunResults(results: unknown, where: string): {
+  summary: JsonValue; performance: (PerformanceRow & { ts: number })[]; trades: TradeRecord[]; events: EventRecord[];
+} {
+  if (results === null || typeof results !== 'object') throw new StoreInputError(where, 'results must be an object with a summary');
+  const r = results as RunResults;
+  assertJson(r.summary, where, 'summary');
+  const list = <T>(value: readonly T[] | undefined, name: string): readonly T[] => {
+    if (value !== undefined && !Array.isArray(value)) throw new StoreInputError(where, `${name} must be an array`);
+    return value ?? [];
+  };
+  const performance = list(r.performance, 'performance').map((row, i) => {
+    if (!isPerformanceRow(row)) throw performanceRowError(row, `${where} performance[${i}]`);
+    return { ts: checkTimestamp(row.ts, `${where} performance[${i}]`), portfolioId: row.portfolioId, equity: row.equity, cash: row.cash };
+  });
+  const trades = list(r.trades, 'trades').map((t, i) => checkTrade(t, `${where} trades[${i}]`));
+  const events = list(r.events, 'events').map((e, i) => checkEvent(e, `${where} events[${i}]`));
+  return { summary: r.summary, performance, trades, events };
+}
+
 export function checkTimestamp(ts: unknown, where: string): number {
   if (typeof ts === 'number' && Number.isSafeInteger(ts)) return ts;
   throw new StoreInputError(where, `ts must be an integer epoch ms, got ${typeof ts === 'number' ? String(ts) : typeof ts}`);

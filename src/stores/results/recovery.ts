@@ -13,7 +13,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import type { ResultsStoredPayload } from '../../core/events.ts';
 import type { ResultFormat } from './config.ts';
+import { insideRoot, safeName } from './names.ts';
 import { CorruptFileError, errnoCode } from './errors.ts';
 import { applySegment, completeRun, PARTS_DIR, type ApplyContext } from './apply.ts';
 import { scanFrames } from './frame.ts';
@@ -134,4 +136,28 @@ async function names(dir: string): Promise<string[]> {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
     throw error;
   }
+}
+
+/** Recovers every run folder under `root` (folders whose names are not run ids are left alone). */
+export async function recoverRoot(root: string, formats: readonly ResultFormat[], emit: (payload: ResultsStoredPayload) => void): Promise<{ manifests: Map<string, Manifest>; reports: RecoveryReport[] }> {
+  const manifests = new Map<string, Manifest>();
+  const reports: RecoveryReport[] = [];
+  for (const entry of await fsp.readdir(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    let runId: string;
+    try {
+      runId = safeName(entry.name, 'run id', 'recovery');
+    } catch {
+      continue; // not a run folder
+    }
+    const dir = insideRoot(root, runId);
+    const ctx: ApplyContext = { dir, runId, wrote: (kind, file, records, bytes) => emit({ runId, kind, records, bytes, file: join(dir, file) }) };
+    const { manifest, report } = await recoverRun(ctx, formats);
+    if (manifest) manifests.set(runId, manifest);
+    if (report.segmentsApplied > 0 || report.removed.length > 0 || report.tornBytes > 0) {
+      reports.push(report);
+      emit({ runId, kind: 'recovery', records: report.recordsRecovered, bytes: report.tornBytes, file: dir });
+    }
+  }
+  return { manifests, reports };
 }

@@ -1,5 +1,7 @@
 /** What `getStorageStatus()` reports, and the counters behind it. */
+import type { ResultsStoreConfig } from './config.ts';
 import { errnoCode } from './errors.ts';
+import type { RunState } from './run-state.ts';
 
 export interface StorageError {
   readonly operation: string;
@@ -83,4 +85,32 @@ export class StatusCounters {
     const span = Math.max(1000, now - recent[0].at);
     return recent.reduce((n, s) => n + s.records, 0) / (span / 1000);
   }
+}
+
+/** The status of a store: its counters, its runs, its queue (pending = queued + waiting producers' records). */
+export function composeStatus(c: StatusCounters, runs: readonly RunState[], queue: ResultsStoreConfig['queue'], queued: number, waiting: number): StorageStatus {
+  const failing = runs.filter((r) => r.failures > 0);
+  const retry = failing.map((r) => r.nextRetryAt ?? Infinity).reduce((a, b) => Math.min(a, b), Infinity);
+  return {
+    healthy: failing.length === 0 && runs.every((r) => !r.fatal),
+    queueDepth: queued,
+    capacity: queue.capacity,
+    memoryBound: queue.policy === 'spill' ? queue.capacity + queue.overflow : queue.capacity,
+    highWater: c.highWater,
+    acknowledged: c.acknowledged,
+    written: c.written,
+    pending: queued + waiting,
+    refused: c.refused,
+    bytes: c.bytes,
+    errors: c.errors,
+    lastError: c.lastError,
+    consecutiveFailures: failing.reduce((n, r) => Math.max(n, r.failures), 0),
+    nextRetryAt: Number.isFinite(retry) ? new Date(retry).toISOString() : null,
+    lastSuccessfulWrite: c.lastSuccess === null ? null : new Date(c.lastSuccess).toISOString(),
+    throughput: c.throughput(),
+    runs: runs.map((r) => ({
+      runId: r.runId, pending: r.pending, acknowledged: r.acknowledged, materialized: r.materialized, refused: r.refused,
+      complete: r.manifest?.status === 'complete', consecutiveFailures: r.failures,
+    })),
+  };
 }

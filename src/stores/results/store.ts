@@ -19,20 +19,19 @@ import { parseResultsStoreConfig, type ResultFormat, type ResultsStoreConfig, ty
 import type { StoreEmit } from './emit.ts';
 import { QueueFullError, StorageUnavailableError, StoreClosedError, StoreInputError } from './errors.ts';
 import { Journal } from './journal.ts';
-import { assertJson } from './json.ts';
 import type { Manifest } from './manifest.ts';
 import { insideRoot, safeName } from './names.ts';
 import { ChunkPool } from './perf-buffer.ts';
 import { WorkerPool } from './pool.ts';
 import { readRunRows, readRunSummary, verifyRun, type VerifyReport } from './reader.ts';
 import {
-  checkEvent, checkTimestamp, checkTrade, isPerformanceRow, isTradeRecord, performanceRowError,
+  checkEvent, checkRunResults, checkTimestamp, checkTrade, isPerformanceRow, isTradeRecord, performanceRowError,
   type EventRecord, type PerformanceRow, type RunResults, type StoredRows, type TableKind, type TimestepResults, type TradeRecord,
 } from './records.ts';
-import { recoverRun, type RecoveryReport } from './recovery.ts';
+import { recoverRoot, type RecoveryReport } from './recovery.ts';
 import { cleanupRuns, type CleanupReport } from './retention.ts';
 import { RunState, type Batch, type Counts } from './run-state.ts';
-import { StatusCounters, type StorageStatus } from './status.ts';
+import { composeStatus, StatusCounters, type StorageStatus } from './status.ts';
 import type { SummaryFile } from './summary.ts';
 import { Writer, type WriterHost } from './writer.ts';
 
@@ -111,23 +110,9 @@ export class ResultsStore implements WriterHost {
   }
 
   private async recoverAll(): Promise<void> {
-    for (const entry of await fsp.readdir(this.config.root, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      let runId: string;
-      try {
-        runId = safeName(entry.name, 'run id', 'recovery');
-      } catch {
-        continue; // not a run folder
-      }
-      const dir = insideRoot(this.config.root, runId);
-      const ctx = { dir, runId, wrote: (kind: string, file: string, records: number, bytes: number) => this.emit(null, { runId, kind, records, bytes, file }) };
-      const { manifest, report } = await recoverRun(ctx, this.config.formats);
-      if (manifest) this.onDisk.set(runId, manifest);
-      if (report.segmentsApplied > 0 || report.removed.length > 0 || report.tornBytes > 0) {
-        this.recovery.push(report);
-        this.emit(null, { runId, kind: 'recovery', records: report.recordsRecovered, bytes: report.tornBytes, file: dir });
-      }
-    }
+    const recovered = await recoverRoot(this.config.root, this.config.formats, (payload) => this.emit(null, payload));
+    for (const [runId, manifest] of recovered.manifests) this.onDisk.set(runId, manifest);
+    this.recovery.push(...recovered.reports);
   }
 
   // ---- the loop's side ----
@@ -233,23 +218,11 @@ export class ResultsStore implements WriterHost {
   private storeRunResults(runId: string, results: RunResults, mode: 'backtest' | 'live', call: string): Promise<void> {
     const run = this.writable(runId, call);
     const where = `${call}(run ${runId})`;
-    if (results === null || typeof results !== 'object') throw new StoreInputError(where, 'results must be an object with a summary');
     if (run.finalRequested) throw this.completeError(run, call);
-    assertJson(results.summary, where, 'summary');
-    const perf = results.performance ?? [];
-    perf.forEach((row, i) => {
-      if (!isPerformanceRow(row)) throw performanceRowError(row, `${where} performance[${i}]`);
-      checkTimestamp(row.ts, `${where} performance[${i}]`);
-    });
-    const trades = results.trades ?? [];
-    trades.forEach((t, i) => checkTrade(t, `${where} trades[${i}]`));
-    const events = results.events ?? [];
-    events.forEach((e, i) => checkEvent(e, `${where} events[${i}]`));
+    const { summary, performance: rows, trades, events } = checkRunResults(results, where);
     const final = mode === 'backtest';
     if (final) run.finalRequested = true;
     if (mode === 'live') run.mode = 'live';
-    const rows = perf.map((r) => ({ ts: r.ts, portfolioId: r.portfolioId, equity: r.equity, cash: r.cash }));
-    const summary = results.summary;
     const n = rows.length + trades.length + events.length + 1;
     const enqueue = () => {
       rows.forEach((r, i) => run.perf.push(r.ts, run.portfolioIndex(r.portfolioId, i), r.equity, r.cash));
@@ -449,33 +422,8 @@ export class ResultsStore implements WriterHost {
 
   getStorageStatus(): StorageStatus {
     this.noteHighWater();
-    const runs = [...this.runs.values()];
-    const failing = runs.filter((r) => r.failures > 0);
-    const retry = failing.map((r) => r.nextRetryAt ?? Infinity).reduce((a, b) => Math.min(a, b), Infinity);
-    const c = this.counters;
-    const { capacity, overflow, policy } = this.config.queue;
-    return {
-      healthy: failing.length === 0 && runs.every((r) => !r.fatal),
-      queueDepth: this.pendingTotal,
-      capacity,
-      memoryBound: policy === 'spill' ? capacity + overflow : capacity,
-      highWater: c.highWater,
-      acknowledged: c.acknowledged,
-      written: c.written,
-      pending: this.pendingTotal + this.waiters.reduce((n, w) => n + w.records, 0),
-      refused: c.refused,
-      bytes: c.bytes,
-      errors: c.errors,
-      lastError: c.lastError,
-      consecutiveFailures: failing.reduce((n, r) => Math.max(n, r.failures), 0),
-      nextRetryAt: Number.isFinite(retry) ? new Date(retry).toISOString() : null,
-      lastSuccessfulWrite: c.lastSuccess === null ? null : new Date(c.lastSuccess).toISOString(),
-      throughput: c.throughput(),
-      runs: runs.map((r) => ({
-        runId: r.runId, pending: r.pending, acknowledged: r.acknowledged, materialized: r.materialized, refused: r.refused,
-        complete: r.manifest?.status === 'complete', consecutiveFailures: r.failures,
-      })),
-    };
+    const waiting = this.waiters.reduce((n, w) => n + w.records, 0);
+    return composeStatus(this.counters, [...this.runs.values()], this.config.queue, this.pendingTotal, waiting);
   }
 
   /** Records acknowledged so far in a run, per data type (= the seq of the next one). */
