@@ -31,6 +31,7 @@ import {
 import { recoverRoot, type RecoveryReport } from './recovery.ts';
 import { cleanupRuns, type CleanupReport } from './retention.ts';
 import { RunState, type Batch, type Counts } from './run-state.ts';
+import { SettleWaiters } from './settle.ts';
 import { composeStatus, StatusCounters, type StorageStatus } from './status.ts';
 import type { SummaryFile } from './summary.ts';
 import { Writer, type WriterHost } from './writer.ts';
@@ -65,13 +66,6 @@ interface Waiter {
   readonly resolve: () => void;
 }
 
-interface SettleWaiter {
-  readonly done: () => boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
-  timer: NodeJS.Timeout | null;
-}
-
 type Accepted = true | Promise<void>;
 
 export class ResultsStore implements WriterHost {
@@ -82,7 +76,7 @@ export class ResultsStore implements WriterHost {
   private readonly pool: WorkerPool;
   private readonly writer: Writer;
   private readonly waiters: Waiter[] = [];
-  private readonly settleWaiters: SettleWaiter[] = [];
+  private readonly settleWaiters = new SettleWaiters();
   private pendingTotal = 0;
   /** config.queue.capacity, read once per store call. */
   private readonly capacity: number;
@@ -339,20 +333,12 @@ export class ResultsStore implements WriterHost {
   }
 
   private whenSettled(done: () => boolean, timeoutMs?: number): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: SettleWaiter = { done, resolve, reject, timer: null };
-      if (timeoutMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          this.settleWaiters.splice(this.settleWaiters.indexOf(waiter), 1);
-          const last = this.counters.lastError;
-          reject(new StorageUnavailableError(
-            `results store: not everything was written after ${timeoutMs} ms (${this.pendingTotal} records in memory` +
-            `${last ? `; last error: ${last.message}` : ''}); nothing is dropped, writing goes on`,
-          ));
-        }, timeoutMs);
-      }
-      this.settleWaiters.push(waiter);
+    return this.settleWaiters.when(done, timeoutMs, () => {
+      const last = this.counters.lastError;
+      return new StorageUnavailableError(
+        `results store: not everything was written after ${timeoutMs} ms (${this.pendingTotal} records in memory` +
+        `${last ? `; last error: ${last.message}` : ''}); nothing is dropped, writing goes on`,
+      );
     });
   }
 
@@ -382,13 +368,7 @@ export class ResultsStore implements WriterHost {
   }
 
   settled(): void {
-    for (let i = 0; i < this.settleWaiters.length; i++) {
-      const w = this.settleWaiters[i];
-      if (!w.done()) continue;
-      this.settleWaiters.splice(i--, 1);
-      if (w.timer) clearTimeout(w.timer);
-      w.resolve();
-    }
+    this.settleWaiters.check();
   }
 
   // ---- runs ----
