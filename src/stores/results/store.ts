@@ -113,6 +113,7 @@ export class ResultsStore implements WriterHost {
 
   /** Registers a run explicitly (optional: the first store call for a run id does it). */
   openRun(runId: string, options: OpenRunOptions = {}): void {
+    if (this.closed) throw new StoreClosedError('openRun: the results store is closed');
     const run = this.runFor(runId, 'openRun');
     if (options.mode) run.mode = options.mode;
     if (options.emit) run.emit = options.emit;
@@ -144,6 +145,10 @@ export class ResultsStore implements WriterHost {
     const perf = run.perf;
     for (let i = 0; i < nRows; i++) {
       const row = rows![i];
+      if (typeof row !== 'object' || row === null) {
+        perf.dropLast(i);
+        return this.storeTimestepSlow(ts, results);
+      }
       const id = row.portfolioId;
       const equity = row.equity;
       const cash = row.cash;
@@ -163,7 +168,10 @@ export class ResultsStore implements WriterHost {
 
   /** Everything the fast path does not handle: a new run, trades or events, a full queue, bad input. */
   private storeTimestepSlow(ts: number, results: TimestepResults): Accepted {
-    const run = this.writable((results as TimestepResults | null | undefined)?.runId, 'storeTimestepResults');
+    if (results === null || typeof results !== 'object') {
+      throw new StoreInputError('storeTimestepResults', 'results must be an object { runId, portfolios?, trades?, events? }');
+    }
+    const run = this.writable(results.runId, 'storeTimestepResults');
     const where = () => `storeTimestepResults(run ${run.runId}, ts ${String(ts)})`;
     checkTimestamp(ts, where());
     if (run.finalRequested) throw this.completeError(run, 'storeTimestepResults');
@@ -367,8 +375,16 @@ export class ResultsStore implements WriterHost {
     }
   }
 
-  settled(): void {
+  settled(run: RunState): void {
     this.settleWaiters.check();
+    // A complete, fully written run leaves memory (a sweep must not accumulate run states);
+    // its manifest stays known, so writing to it again is refused as for any complete run.
+    if (run.manifest?.status === 'complete' && this.writer.isSettled(run) && this.runs.get(run.runId) === run) {
+      this.runs.delete(run.runId);
+      this.onDisk.set(run.runId, run.manifest);
+      if (this.lastRun === run) this.lastRun = null;
+      for (const timer of [run.timer, run.retryTimer]) if (timer) clearTimeout(timer);
+    }
   }
 
   // ---- runs ----

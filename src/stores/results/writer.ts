@@ -26,8 +26,8 @@ export interface WriterHost {
   emit(run: RunState | null, payload: ResultsStoredPayload): void;
   /** Records left memory (after counters are updated): admit waiting producers, tell onAck. */
   acknowledged(run: RunState, batch: Batch, file: string): void;
-  /** A cycle ended; flush waiters may be able to resolve. */
-  settled(): void;
+  /** A cycle of `run` ended; flush waiters may be able to resolve. */
+  settled(run: RunState): void;
 }
 
 /** Most records per journal append (frames of batch_size each). */
@@ -96,7 +96,7 @@ export class Writer {
         else if (run.journal.records > 0) this.schedule(run, Math.max(1, this.host.config.materialize_interval_ms - (Date.now() - run.lastMaterialize)));
       }
       if (run.pending === 0 && run.journal.records === 0 && !run.unapplied) run.flushRequested = false;
-      this.host.settled();
+      this.host.settled(run);
     }
   }
 

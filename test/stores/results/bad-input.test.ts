@@ -52,6 +52,9 @@ describe('unserialisable and malformed values', () => {
     expect(() => store.storeTimestepResults(T0 + MIN, { runId: 'rows', portfolios: [{ equity: 1, cash: 1 } as never] }))
       .toThrow(/portfolios\[0\]: portfolioId: Invalid input: expected string, received undefined/);
     expect(() => store.storeTimestepResults(T0 + MIN, { runId: 'rows', portfolios: { p: 1 } as never })).toThrow(/portfolios must be an array/);
+    expect(() => store.storeTimestepResults(T0 + MIN, { runId: 'rows', portfolios: [...ok(1), null as never] })).toThrow(/portfolios\[1\]: \(top level\): Invalid input: expected object, received null/);
+    expect(() => store.storeTimestepResults(T0 + MIN, null as never)).toThrow(/storeTimestepResults: results must be an object/);
+    expect(() => store.storeTimestepResults(T0 + MIN, { portfolios: ok(1) } as never)).toThrow(/run id must be a string, got undefined/);
     expect(() => store.storeTimestepResults(T0 + MIN, { runId: 'rows', portfolios: ok(1), trades: [{ ...trade(1), exitReason: 'magic' as never }] }))
       .toThrow(/trades\[0\]: exitReason: Invalid option/);
     expect(() => store.storeTimestepResults(T0 + MIN, { runId: 'rows', portfolios: ok(1), trades: [{ ...trade(1), entryTime: 1.5 }] }))

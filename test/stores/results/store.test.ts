@@ -91,8 +91,9 @@ describe('ResultsStore', () => {
     expect(trades.length).toBe(51);
     expect(trades[50]).toEqual({ seq: 50, ...trade(9999) });
     expect((await readRunRows(root, 'bt', 'performance', 'parquet')).length).toBe(1000);
-    // The run is complete: more records are refused, here and after a restart.
-    expect(() => store.storeTimestepResults(T0, { runId: 'bt', portfolios: [] })).toThrow(/run is complete/);
+    // The run is complete: it leaves the store's memory, and more records are refused, here and after a restart.
+    expect(store.getStorageStatus().runs.map((r) => r.runId)).toEqual([]);
+    expect(() => store.storeTimestepResults(T0, { runId: 'bt', portfolios: [] })).toThrow(/run bt is complete on disk/);
     await store.close();
     const again = await ResultsStore.open({ root });
     expect(() => again.storeTimestepResults(T0, { runId: 'bt', portfolios: [] })).toThrow(/run bt is complete on disk/);
