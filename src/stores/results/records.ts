@@ -101,7 +101,7 @@ export function isTradeRecord(t: unknown): t is TradeRecord {
     (r.direction === 'long' || r.direction === 'short') &&
     finiteNumber(r.quantity) && finiteNumber(r.entryPrice) && finiteNumber(r.exitPrice) &&
     finiteNumber(r.commission) && finiteNumber(r.pnl) && finiteNumber(r.returnPct) &&
-    Number.isInteger(r.entryBarIdx) && Number.isInteger(r.exitBarIdx) && Number.isInteger(r.bars) &&
+    Number.isSafeInteger(r.entryBarIdx) && Number.isSafeInteger(r.exitBarIdx) && Number.isSafeInteger(r.bars) &&
     Number.isSafeInteger(r.entryTime) && Number.isSafeInteger(r.exitTime) &&
     (reason === 'signal' || reason === 'stop_loss' || reason === 'take_profit' || reason === 'end_of_data');
 }
