@@ -4,7 +4,7 @@
  * a results folder (backtest, replay) appears atomically at the end, and the signal store
  * (generation) is updated file by file with its index and manifest last.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { loadTopologyFile, validateTopology } from './load.ts';
 import { planTopology, type Plan } from './plan.ts';
 import { loadStreams } from './load-streams.ts';
@@ -14,6 +14,7 @@ import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
 import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
 import { loadReplayInputs } from './replay-inputs.ts';
 import { runBatchReplay } from './batch-replay/index.ts';
+import { attachResultsStore, ResultsStore } from '../stores/results/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
 import type { TopologyConfig } from './schema.ts';
 
@@ -66,9 +67,25 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   if (plan.mode === 'signal_generation') {
     return { mode: 'signal_generation', runId, generation: await generateSignals(plan, series, { runId, topologyFile, startedAt }) };
   }
-  const outcome = plan.mode === 'signal_replay' && plan.config.engine.replay_engine === 'batch'
-    ? runBatchReplay(plan, series, replay!, { runId })
-    : runGraph(buildGraph(plan, series, replay), { runId, onProgress: options.onProgress });
+  let outcome: RunOutcome;
+  if (plan.mode === 'signal_replay' && plan.config.engine.replay_engine === 'batch') {
+    outcome = runBatchReplay(plan, series, replay!, { runId });
+  } else {
+    const graph = buildGraph(plan, series, replay);
+    const storeConfig = plan.config.results_store;
+    if (!storeConfig) {
+      outcome = runGraph(graph, { runId, onProgress: options.onProgress });
+    } else {
+      const store = await ResultsStore.open({ root: isAbsolute(storeConfig.root) ? storeConfig.root : resolve(baseDir, storeConfig.root), formats: storeConfig.formats });
+      try {
+        const attached = attachResultsStore(store, graph, { runId, performance: storeConfig.performance, eventTypes: storeConfig.event_types });
+        outcome = runGraph(graph, { runId, onProgress: options.onProgress, onTickEnd: attached.onTickEnd });
+        await attached.finish(outcome);
+      } finally {
+        await store.close();
+      }
+    }
+  }
   const record: RunRecord = { plan, topologyFile, series, skipped, snapshot, outcome, startedAt, finishedAt: new Date() };
   const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
   if (dir) await writeRunResults(dir, record);
