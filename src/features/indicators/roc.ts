@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BarIndicatorSpec, Indicator } from '../indicator.ts';
-import { checkPeriod } from './rolling.ts';
+import { LaggedValue } from './rolling.ts';
 
 export const rocParams = z.strictObject({
   period: z.int().positive().default(10),
@@ -13,23 +13,15 @@ export type RocParams = z.infer<typeof rocParams>;
  */
 export class Roc implements Indicator {
   readonly values = new Float64Array(1).fill(NaN);
-  private readonly period: number;
-  private readonly buf: Float64Array;
-  private idx = 0;
-  private count = 0;
+  private readonly lag: LaggedValue;
 
   constructor(period: number) {
-    checkPeriod('period', period);
-    this.period = period;
-    this.buf = new Float64Array(period);
+    this.lag = new LaggedValue(period);
   }
 
   update(_open: number, _high: number, _low: number, close: number, _volume: number): void {
-    const idx = this.idx;
-    if (this.count === this.period) this.values[0] = (close / this.buf[idx] - 1) * 100;
-    else this.count++;
-    this.buf[idx] = close;
-    this.idx = idx + 1 === this.period ? 0 : idx + 1;
+    const past = this.lag.push(close);
+    if (!Number.isNaN(past)) this.values[0] = (close / past - 1) * 100;
   }
 }
 

@@ -35,6 +35,29 @@ export function checkPeriod(what: string, n: number, min = 1): void {
   }
 }
 
+/** The value pushed `period` pushes ago (a ring buffer): momentum and rate of change compare against it. */
+export class LaggedValue {
+  private readonly buf: Float64Array;
+  private idx = 0;
+  private count = 0;
+
+  constructor(private readonly period: number) {
+    checkPeriod('period', period);
+    this.buf = new Float64Array(period);
+  }
+
+  /** Stores `x` and returns the value pushed `period` pushes before it, NaN until there is one. */
+  push(x: number): number {
+    const idx = this.idx;
+    let lagged = NaN;
+    if (this.count === this.period) lagged = this.buf[idx];
+    else this.count++;
+    this.buf[idx] = x;
+    this.idx = idx + 1 === this.period ? 0 : idx + 1;
+    return lagged;
+  }
+}
+
 /** Rolling mean of the last `period` values (running sum over a ring buffer). */
 export class RollingMean {
   readonly period: number;
