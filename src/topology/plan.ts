@@ -8,7 +8,8 @@ import { getClassifier, resolveClassifierParams } from '../classifiers/registry.
 import type { ExecutionConfig } from '../execution/config.ts';
 import type { PortfolioConfig } from '../portfolio/config.ts';
 import { getStrategy, resolveStrategyParams } from '../strategies/registry.ts';
-import type { ClassifierDefinition, StrategyDefinition } from '../strategies/types.ts';
+import type { StrategyDefinition } from '../strategies/types.ts';
+import type { ClassifierInstanceSpec, StrategyInstanceSpec } from '../containers/feature-container.ts';
 import { canonicalJson, sha256 } from '../core/canonical-json.ts';
 import type { TopologyConfig } from './schema.ts';
 
@@ -25,20 +26,11 @@ export interface StreamPlan {
   readonly source: StreamSource;
 }
 
-export interface StrategyPlan {
-  readonly id: string;
-  readonly definition: StrategyDefinition;
-  readonly params: Record<string, unknown>;
-  readonly inputs: readonly string[];
-  readonly legWeights: readonly number[];
-}
+/** A strategy instance as the feature container takes it, with its inputs named rather than indexed. */
+export type StrategyPlan = Omit<StrategyInstanceSpec, 'inputs'> & { readonly inputs: readonly string[] };
 
-export interface ClassifierPlan {
-  readonly id: string;
-  readonly definition: ClassifierDefinition;
-  readonly params: Record<string, unknown>;
-  readonly inputs: readonly string[];
-}
+/** A classifier instance as the feature container takes it, with its inputs named. */
+export type ClassifierPlan = Omit<ClassifierInstanceSpec, 'inputs'> & { readonly inputs: readonly string[] };
 
 export interface PortfolioPlan {
   readonly config: PortfolioConfig;
