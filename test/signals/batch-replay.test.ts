@@ -7,9 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../../src/strategies/registry.ts';
-import type { ClassifierDefinition, SignalValue, StrategyDefinition } from '../../src/strategies/types.ts';
+import type { SignalValue } from '../../src/strategies/types.ts';
 import type { BarSeries } from '../../src/data/bar-series.ts';
 import type { Plan } from '../../src/topology/plan.ts';
 import { buildGraph, type ReplayInputs } from '../../src/topology/build.ts';
@@ -17,8 +16,8 @@ import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
 import { BatchReplayInputError, runBatchReplay, UnsupportedBatchReplay } from '../../src/topology/batch-replay/index.ts';
-import { flat, scriptedSeries } from '../engine/helpers/scripted.ts';
 import { backtest, generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
+import { fixtureConfig, fixtureSeries, patch } from './regime-fixture.ts';
 
 type Config = Record<string, unknown>;
 
@@ -235,37 +234,7 @@ describe('batch replay == backtest == event-driven replay', () => {
   });
 });
 
-// ---- the regime-filter fixture (test/signals/regime-filter.test.ts) ----
-
-const BARS = Array.from({ length: 12 }, (_, i) => flat(100 + i)); // open = close = 100 + i
-const fixtureSeries = [scriptedSeries(BARS)];
-const regimeOf = (barIdx: number) => (barIdx < 5 ? 'up' : 'down');
-const scriptedClassifier: ClassifierDefinition = {
-  type: 'scripted_regime', description: 'up on bars 0-4, down after', params: z.strictObject({}), regimes: ['up', 'down'],
-  features: () => ({}),
-  classify: (_f, bars) => ({ regime: regimeOf(bars[0].barIdx), confidence: 1 }),
-};
-const scriptedStrategy = (script: Readonly<Record<number, SignalValue>>): StrategyDefinition => ({
-  type: 'scripted', description: 'signals from a script', params: z.strictObject({}), paramSpace: {}, streams: 1,
-  features: () => ({}),
-  decide: (_f, bars) => script[bars[0].barIdx] ?? null,
-});
-const fixtureConfig = (regimes: string[] | null, fill: string) => ({
-  name: 'regime-fixture',
-  data: { timezone: 'UTC', streams: [{ symbol: 'X', timeframe: '1d', synthetic: { seed: 1, bars: 12 } }] },
-  classifiers: [{ id: 'regime', type: 'trend', inputs: ['X_1d'] }],
-  strategies: [{ id: 's', type: 'sma_crossover', inputs: ['X_1d'] }],
-  portfolios: [{
-    id: 'p', strategies: ['s'], sizing: { type: 'fixed_quantity', quantity: 10 },
-    ...(regimes ? { regime_filter: { classifier: 'regime', regimes } } : {}),
-  }],
-  execution: { fill },
-});
-const patch = (plan: Plan, script: Readonly<Record<number, SignalValue>>): Plan => ({
-  ...plan,
-  strategies: [{ ...plan.strategies[0], definition: scriptedStrategy(script), params: {} }],
-  classifiers: [{ ...plan.classifiers[0], definition: scriptedClassifier, params: {} }],
-});
+// ---- the regime-filter fixture (test/signals/regime-fixture.ts) ----
 
 describe('batch replay on the regime-filter fixture', () => {
   const cases: [string, Record<number, SignalValue>, string[] | null][] = [

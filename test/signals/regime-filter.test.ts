@@ -6,57 +6,20 @@
  * backtest and identically in generation + replay.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { ClassifierDefinition, SignalValue, StrategyDefinition } from '../../src/strategies/types.ts';
-import type { Plan } from '../../src/topology/plan.ts';
 import { buildGraph } from '../../src/topology/build.ts';
 import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
-import { flat, scriptedSeries } from '../engine/helpers/scripted.ts';
 import { planFor, tempStore } from './helpers.ts';
+import { fixtureConfig, fixtureSeries, patch, type Script } from './regime-fixture.ts';
 
-const BARS = Array.from({ length: 12 }, (_, i) => flat(100 + i)); // open = close = 100 + i
-const series = [scriptedSeries(BARS)];
-
-const regimeOf = (barIdx: number) => (barIdx < 5 ? 'up' : 'down');
-const scriptedClassifier: ClassifierDefinition = {
-  type: 'scripted_regime', description: 'up on bars 0-4, down after', params: z.strictObject({}), regimes: ['up', 'down'],
-  features: () => ({}),
-  classify: (_f, bars) => ({ regime: regimeOf(bars[0].barIdx), confidence: 1 }),
-};
-const scriptedStrategy = (script: Readonly<Record<number, SignalValue>>): StrategyDefinition => ({
-  type: 'scripted', description: 'signals from a script', params: z.strictObject({}), paramSpace: {}, streams: 1,
-  features: () => ({}),
-  decide: (_f, bars) => script[bars[0].barIdx] ?? null,
-});
-
-const config = (regimes: string[] | null) => ({
-  name: 'regime-fixture',
-  data: { timezone: 'UTC', streams: [{ symbol: 'X', timeframe: '1d', synthetic: { seed: 1, bars: 12 } }] },
-  classifiers: [{ id: 'regime', type: 'trend', inputs: ['X_1d'] }],
-  strategies: [{ id: 's', type: 'sma_crossover', inputs: ['X_1d'] }],
-  portfolios: [{
-    id: 'p', strategies: ['s'], sizing: { type: 'fixed_quantity', quantity: 10 },
-    ...(regimes ? { regime_filter: { classifier: 'regime', regimes } } : {}),
-  }],
-});
-
-function patch(plan: Plan, script: Readonly<Record<number, SignalValue>>): Plan {
-  return {
-    ...plan,
-    strategies: [{ ...plan.strategies[0], definition: scriptedStrategy(script), params: {} }],
-    classifiers: [{ ...plan.classifiers[0], definition: scriptedClassifier, params: {} }],
-  };
-}
-
-async function runBoth(script: Readonly<Record<number, SignalValue>>, regimes: string[] | null): Promise<{ full: RunOutcome; replayed: RunOutcome }> {
-  const c = config(regimes);
-  const full = runGraph(buildGraph(patch(planFor(c, 'backtest', null), script), series), { runId: 'b' });
+async function runBoth(script: Script, regimes: string[] | null): Promise<{ full: RunOutcome; replayed: RunOutcome }> {
+  const c = fixtureConfig(regimes);
+  const full = runGraph(buildGraph(patch(planFor(c, 'backtest', null), script), fixtureSeries), { runId: 'b' });
   const store = tempStore('regime');
-  await generateSignals(patch(planFor(c, 'signal_generation', store), script), series, { runId: 'g', topologyFile: null, startedAt: new Date(0) });
+  await generateSignals(patch(planFor(c, 'signal_generation', store), script), fixtureSeries, { runId: 'g', topologyFile: null, startedAt: new Date(0) });
   const replayPlan = patch(planFor(c, 'signal_replay', store), script);
-  const replayed = runGraph(buildGraph(replayPlan, series, await loadReplayInputs(replayPlan, series)), { runId: 'r' });
+  const replayed = runGraph(buildGraph(replayPlan, fixtureSeries, await loadReplayInputs(replayPlan, fixtureSeries)), { runId: 'r' });
   return { full, replayed };
 }
 
