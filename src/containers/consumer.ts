@@ -34,11 +34,6 @@ export class Consumer {
     }));
   }
 
-  /** Feature keys this consumer reads (for dry runs and dedup reports). */
-  featureKeys(): string[] {
-    return this.slots.map((s) => s.key);
-  }
-
   readInputs(now: number): boolean {
     if (!this.buffer.ready(this.requirement, now)) return false;
     const { slots, aliases, features } = this;

@@ -38,7 +38,6 @@ export class SignalReplayContainer extends Container {
   private readonly lastValue: SignalValue[];
   private readonly rowTicks: ReadonlySet<number>;
   private cursor = 0;
-  private published = 0;
   private signals = 0;
 
   constructor(
@@ -86,7 +85,6 @@ export class SignalReplayContainer extends Container {
       if (entry.ts < now) throw new Error(`stored row at ${new Date(entry.ts).toISOString()} does not fall on a clock tick of this run (is this the data it was generated on?)`);
       if (entry.kind === 0) this.publishClassification(entry, event);
       else this.publishSignal(entry, event);
-      this.published++;
     }
   }
 
@@ -126,11 +124,6 @@ export class SignalReplayContainer extends Container {
       classifierId: classifier.id, stream: rows.stream[r], barIdx: rows.barIdx[r],
       regime: rows.newRegime[r], previousRegime: rows.oldRegime[r], confidence: rows.confidence[r],
     }, cause));
-  }
-
-  /** Rows published so far: classifier changes and signals. */
-  get publishedCount(): number {
-    return this.published;
   }
 
   get signalCount(): number {
