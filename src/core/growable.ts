@@ -26,6 +26,11 @@ export class GrowableFloat64 {
     return this.size;
   }
 
+  /** The values without copying: valid until the next push (do not keep it across appends). */
+  view(): Float64Array {
+    return this.data.subarray(0, this.size);
+  }
+
   /** A trimmed copy of the values. */
   toArray(): Float64Array {
     return this.data.slice(0, this.size);

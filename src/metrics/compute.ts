@@ -1,5 +1,8 @@
 import type { EquityCurve, Metrics, MetricsOptions, TradeRecord } from './types.ts';
 
+/** The fields of a trade the metrics read: a portfolio's own trade objects qualify without copying. */
+export type TradeFields = Pick<TradeRecord, 'pnl' | 'returnPct' | 'bars'>;
+
 /**
  * A per-period standard deviation (or downside deviation) at or below this is treated as exactly
  * zero. Simple returns e_i/e_{i-1} - 1 carry a rounding error of ~1e-16, so a curve growing by
@@ -7,6 +10,27 @@ import type { EquityCurve, Metrics, MetricsOptions, TradeRecord } from './types.
  * print a Sharpe of ~1e15. No real strategy has a per-period volatility of 1e-12.
  */
 export const ZERO_DEVIATION = 1e-12;
+
+/**
+ * A level above which no point can deepen the drawdown: peak * (1 + maxDd) plus a margin of
+ * 1e-9 * peak, far above the rounding error of e / peak - 1 (~1e-16 relative to peak), so
+ * every point whose exact drawdown would set a new minimum is below it. Skips one division per
+ * point under water (peak > 0 always: it starts at the initial equity, which must be > 0).
+ */
+function drawdownBound(peak: number, maxDd: number): number {
+  return peak * (1 + maxDd) + peak * 1e-9;
+}
+
+/**
+ * One returns buffer reused across calls (computeMetrics is synchronous and does not keep it):
+ * a sweep computes metrics for thousands of curves, and a fresh 400 KB buffer each time was
+ * a large share of its garbage.
+ */
+let scratch = new Float64Array(0);
+function returnsBuffer(m: number): Float64Array {
+  if (scratch.length < m) scratch = new Float64Array(Math.max(m, scratch.length * 2));
+  return scratch;
+}
 
 /**
  * Performance metrics of an equity curve and its closed trades; definitions in docs/metrics.md.
@@ -21,7 +45,7 @@ export const ZERO_DEVIATION = 1e-12;
  */
 export function computeMetrics(
   curve: EquityCurve,
-  trades: readonly TradeRecord[],
+  trades: readonly TradeFields[],
   options: MetricsOptions,
 ): Metrics {
   const { ts, equity, exposed } = curve;
@@ -48,12 +72,13 @@ export function computeMetrics(
 
   // ---- pass 1 over the curve: returns, drawdown, drawdown durations -------------------------
   const m = n - 1; // number of returns
-  const returns = new Float64Array(m);
+  const returns = returnsBuffer(m);
   let sumR = 0;
   let returnsDefined = true; // false once a return would divide by equity <= 0
   let peak = initial;
   let peakIdx = 0;
   let maxDd = 0;
+  let ddBound = drawdownBound(peak, maxDd);
   let ddPeriods = 0;
   let ddMs = 0;
   let prevE = initial;
@@ -81,9 +106,14 @@ export function computeMetrics(
       }
       peak = e;
       peakIdx = i;
-    } else {
+      ddBound = drawdownBound(peak, maxDd);
+    } else if (e < ddBound) {
+      // Only a point below ddBound can deepen the drawdown; the division is then done exactly.
       const dd = e / peak - 1;
-      if (dd < maxDd) maxDd = dd;
+      if (dd < maxDd) {
+        maxDd = dd;
+        ddBound = drawdownBound(peak, maxDd);
+      }
     }
     prevE = e;
     prevT = t;
@@ -111,7 +141,9 @@ export function computeMetrics(
         const d = returns[i] - mean;
         ss += d * d;
         const x = returns[i] - rfPerPeriod;
-        if (x < 0) downside += x * x;
+        // Branch-free: adding +0 leaves the sum unchanged, and the sign of x is unpredictable.
+        const below = x < 0 ? x : 0;
+        downside += below * below;
       }
       let sd = Math.sqrt(ss / (m - 1));
       if (sd <= ZERO_DEVIATION) sd = 0;
@@ -174,7 +206,7 @@ type TradeStats = Pick<
   | 'avg_bars_in_trade'
 >;
 
-function summariseTrades(trades: readonly TradeRecord[]): TradeStats {
+function summariseTrades(trades: readonly TradeFields[]): TradeStats {
   const count = trades.length;
   let wins = 0;
   let losses = 0;

@@ -7,36 +7,45 @@
 import { Container, type RunContext } from '../core/container.ts';
 import type { RuntimeEvent } from '../core/events.ts';
 
-export interface SignalRows {
+/**
+ * The rows of one strategy instance, column by column. The writer appends to plain arrays;
+ * the reader hands back the decoded columns as they come (typed arrays for numbers), so the
+ * type is generic over the containers and consumers only index into them.
+ */
+export interface SignalRows<N extends ArrayLike<number> = ArrayLike<number>, S extends ArrayLike<string> = ArrayLike<string>> {
   /** Signal number within its strategy (several rows share it for multi-leg signals). */
-  readonly seq: number[];
-  readonly leg: number[];
-  readonly barIdx: number[];
-  readonly ts: number[];
-  readonly stream: string[];
-  readonly symbol: string[];
-  readonly timeframe: string[];
-  readonly value: number[];
-  readonly weight: number[];
-  readonly price: number[];
+  readonly seq: N;
+  readonly leg: N;
+  readonly barIdx: N;
+  readonly ts: N;
+  readonly stream: S;
+  readonly symbol: S;
+  readonly timeframe: S;
+  readonly value: N;
+  readonly weight: N;
+  readonly price: N;
 }
 
-export interface ClassifierRows {
-  readonly seq: number[];
-  readonly barIdx: number[];
-  readonly ts: number[];
-  readonly stream: string[];
-  readonly oldRegime: (string | null)[];
-  readonly newRegime: string[];
-  readonly confidence: number[];
+export interface ClassifierRows<N extends ArrayLike<number> = ArrayLike<number>, S extends ArrayLike<string> = ArrayLike<string>> {
+  readonly seq: N;
+  readonly barIdx: N;
+  readonly ts: N;
+  readonly stream: S;
+  readonly oldRegime: S extends string[] ? (string | null)[] : ArrayLike<string | null>;
+  readonly newRegime: S;
+  readonly confidence: N;
 }
 
-const emptySignalRows = (): SignalRows => ({ seq: [], leg: [], barIdx: [], ts: [], stream: [], symbol: [], timeframe: [], value: [], weight: [], price: [] });
-const emptyClassifierRows = (): ClassifierRows => ({ seq: [], barIdx: [], ts: [], stream: [], oldRegime: [], newRegime: [], confidence: [] });
+/** Rows as the writer builds them: growable arrays. */
+export type SignalRowsBuilder = SignalRows<number[], string[]>;
+export type ClassifierRowsBuilder = ClassifierRows<number[], string[]>;
+
+const emptySignalRows = (): SignalRowsBuilder => ({ seq: [], leg: [], barIdx: [], ts: [], stream: [], symbol: [], timeframe: [], value: [], weight: [], price: [] });
+const emptyClassifierRows = (): ClassifierRowsBuilder => ({ seq: [], barIdx: [], ts: [], stream: [], oldRegime: [], newRegime: [], confidence: [] });
 
 export class SignalWriterContainer extends Container {
-  readonly signals = new Map<string, SignalRows>();
-  readonly classifications = new Map<string, ClassifierRows>();
+  readonly signals = new Map<string, SignalRowsBuilder>();
+  readonly classifications = new Map<string, ClassifierRowsBuilder>();
   private readonly signalCount = new Map<string, number>();
 
   constructor(id: string, private readonly strategyIds: readonly string[], private readonly classifierIds: readonly string[], context: RunContext) {

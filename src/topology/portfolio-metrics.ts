@@ -16,7 +16,7 @@ export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSer
   return results.map((result) => {
     const metrics = computeMetrics(
       result.equity,
-      result.trades.map((t) => ({ pnl: t.pnl, returnPct: t.returnPct, entryTs: t.entryTime, exitTs: t.exitTime, bars: t.bars })),
+      result.trades,
       { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate },
     );
     return { result, metrics, periodsPerYear: ppy };

@@ -23,7 +23,43 @@ function expectSame(key: string, a: number | null, b: number | null): void {
   expect(Math.abs(a - b), `${key}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
 }
 
+/** Textbook formulas, one obvious pass each: max drawdown, and the dispersion sums of the returns. */
+function naive(equity: Float64Array, rfPerPeriod: number) {
+  let peak = equity[0];
+  let maxDd = 0;
+  const r: number[] = [];
+  for (let i = 0; i < equity.length; i++) {
+    if (i > 0) r.push(equity[i] / equity[i - 1] - 1);
+    peak = Math.max(peak, equity[i]);
+    maxDd = Math.min(maxDd, equity[i] / peak - 1);
+  }
+  const mean = r.reduce((a, b) => a + b, 0) / r.length;
+  let downside = 0;
+  for (const x of r) if (x - rfPerPeriod < 0) downside += (x - rfPerPeriod) ** 2;
+  return { maxDd, downsideDeviation: Math.sqrt(downside / r.length), mean };
+}
+
 describe('computeMetrics properties', () => {
+  it('max_drawdown and sortino equal the textbook formulas to the bit, also for curves that go negative', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 99, max: 101, noNaN: true })), { minLength: 2, maxLength: 300 }),
+        fc.double({ min: -0.05, max: 0.2, noNaN: true }),
+        (values, rf) => {
+          const equity = Float64Array.from([100, ...values]);
+          const P = 252;
+          const m = computeMetrics({ ts: timestamps(equity.length), equity }, [], { periodsPerYear: P, riskFreeRate: rf });
+          const want = naive(equity, rf / P);
+          expect(m.max_drawdown).toBe(want.maxDd === 0 ? 0 : want.maxDd);
+          if (equity.every((e, i) => i === equity.length - 1 || e > 0) && m.sortino !== null) {
+            expect(m.sortino).toBe(((want.mean - rf / P) / want.downsideDeviation) * Math.sqrt(P));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('max_drawdown lies in [-1, 0], total_return is final/initial - 1, output is JSON-safe', () => {
     fc.assert(
       fc.property(

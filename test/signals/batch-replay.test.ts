@@ -270,10 +270,10 @@ describe('batch replay refusals', () => {
     const plan = planFor(config, 'signal_replay', store);
     const inputs = await loadReplayInputs(plan, series);
     const rows = inputs.strategies[0].rows;
-    const tampered: ReplayInputs = { ...inputs, strategies: [{ ...inputs.strategies[0], rows: { ...rows, price: rows.price.map((p, i) => (i === 3 ? p + 1 : p)) } }] };
+    const tampered: ReplayInputs = { ...inputs, strategies: [{ ...inputs.strategies[0], rows: { ...rows, price: Array.from(rows.price, (p, i) => (i === 3 ? p + 1 : p)) } }] };
     expect(() => runBatchReplay(plan, series, tampered, { runId: 'x' })).toThrow(BatchReplayInputError);
     expect(() => runGraph(buildGraph(plan, series, tampered), { runId: 'x' })).toThrow(/does not match the base data/);
-    const late: ReplayInputs = { ...inputs, strategies: [{ ...inputs.strategies[0], rows: { ...rows, ts: rows.ts.map((t, i) => (i === 3 ? t + 1 : t)) } }] };
+    const late: ReplayInputs = { ...inputs, strategies: [{ ...inputs.strategies[0], rows: { ...rows, ts: Array.from(rows.ts, (t, i) => (i === 3 ? t + 1 : t)) } }] };
     expect(() => runBatchReplay(plan, series, late, { runId: 'x' })).toThrow(/does not fall on a clock tick/);
     const lenient = { ...plan, config: { ...plan.config, engine: { ...plan.config.engine, on_handler_error: 'continue' as const } } };
     expect(() => runBatchReplay(lenient, series, tampered, { runId: 'x' })).toThrow(UnsupportedBatchReplay);

@@ -159,7 +159,7 @@ async function checkReconstruction(label: string, config: ReturnType<typeof conf
     }
     const calls = recording.classifiers.get(c.id)!;
     const dense = carryForward(calls.map((call) => ({ barIdx: call.barIdx, value: call.regime })), input.length, null as string | null);
-    const sparse = carryForward(rows.barIdx.map((barIdx, k) => ({ barIdx, value: rows.newRegime[k] as string | null })), input.length, null);
+    const sparse = carryForward(Array.from(rows.barIdx, (barIdx, k) => ({ barIdx, value: rows.newRegime[k] as string | null })), input.length, null);
     expect(firstDifference(dense, sparse), `${what}: dense regime vs reconstructed from changes`).toBeNull();
   }
 }

@@ -86,7 +86,7 @@ describe('signal store format', () => {
       expect(rows.length, s.id).toBe(ours.seq.length);
       expect(rows.length, `${s.id}: index row count`).toBe(row.rows);
       expect(rows.length, `${s.id}: has signals`).toBeGreaterThan(2);
-      const fromOurs = ours.seq.map((_, i) => ({
+      const fromOurs = Array.from(ours.seq, (_, i) => ({
         seq: ours.seq[i], leg: ours.leg[i], bar_idx: ours.barIdx[i], ts: ours.ts[i], stream: ours.stream[i], symbol: ours.symbol[i],
         timeframe: ours.timeframe[i], value: ours.value[i], weight: ours.weight[i], price: ours.price[i],
       }));
@@ -112,7 +112,7 @@ describe('signal store format', () => {
       expect(columns, c.id).toEqual(CLASSIFIER_COLUMNS);
       expect(rows.length, `${c.id}: has changes`).toBeGreaterThan(2);
       expect(rows.length, c.id).toBe(row.rows);
-      const fromOurs = ours.seq.map((_, i) => ({
+      const fromOurs = Array.from(ours.seq, (_, i) => ({
         seq: ours.seq[i], bar_idx: ours.barIdx[i], ts: ours.ts[i], stream: ours.stream[i],
         old_regime: ours.oldRegime[i], new_regime: ours.newRegime[i], confidence: ours.confidence[i],
       }));

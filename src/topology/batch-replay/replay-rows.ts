@@ -23,9 +23,9 @@ export interface StrategySignals {
   readonly stream: Int32Array;
   /** The distinct streams its legs trade, ascending. */
   readonly streams: readonly number[];
-  readonly value: readonly number[];
-  readonly weight: readonly number[];
-  readonly price: readonly number[];
+  readonly value: ArrayLike<number>;
+  readonly weight: ArrayLike<number>;
+  readonly price: ArrayLike<number>;
 }
 
 export interface ClassifierChanges {
@@ -33,7 +33,7 @@ export interface ClassifierChanges {
   readonly count: number;
   /** Schedule position where change k is published. */
   readonly at: Int32Array;
-  readonly regime: readonly string[];
+  readonly regime: ArrayLike<string>;
 }
 
 export interface IndexedReplayRows {
