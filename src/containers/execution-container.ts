@@ -97,12 +97,13 @@ export class ExecutionContainer extends Container {
         return;
       }
       case 'stop_loss':
+      case 'trailing_stop':
       case 'take_profit': {
         const level = order.triggerPrice!;
         const open = series.open[barIdx];
         // Gap-aware: if the bar opened through the level, the order fills at the open.
         const holdingLong = entry.account.positionQuantity(order.strategyId, s) > 0;
-        const gapped = order.kind === 'stop_loss' ? (holdingLong ? open <= level : open >= level) : holdingLong ? open >= level : open <= level;
+        const gapped = order.kind !== 'take_profit' ? (holdingLong ? open <= level : open >= level) : holdingLong ? open >= level : open <= level;
         this.execute(order, event, gapped ? open : level, gapped ? series.start[barIdx] : series.start[barIdx] + series.timeframeMs, order.kind);
         return;
       }

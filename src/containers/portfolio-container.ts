@@ -13,7 +13,7 @@ import type { AccountView } from '../portfolio/account.ts';
 import type { EquityCurveData } from '../portfolio/equity-curve.ts';
 import { FillLedger } from '../portfolio/fill-ledger.ts';
 import type { PriceBoard } from '../portfolio/price-board.ts';
-import type { PortfolioConfig } from '../portfolio/config.ts';
+import { hasPriceExits, stopLevel, type PortfolioConfig } from '../portfolio/config.ts';
 import type { Trade } from '../portfolio/trade.ts';
 import type { SignalValue } from '../strategies/types.ts';
 
@@ -29,6 +29,8 @@ interface Position {
   readonly entryBarIdx: number;
   readonly stopPrice: number;
   readonly takeProfitPrice: number;
+  /** Best price since entry (long: highest high, short: lowest low) of the bars checked so far, for a trailing stop. */
+  best: number;
   readonly openCorrelationId: number;
 }
 
@@ -75,7 +77,7 @@ export class PortfolioContainer extends Container implements AccountView {
     super(`portfolio.${config.id}`, 'portfolio', context);
     this.cash = config.initial_cash;
     this.ledger = new FillLedger(config.initial_cash);
-    this.hasStops = config.risk.stop_loss_pct !== undefined || config.risk.take_profit_pct !== undefined;
+    this.hasStops = hasPriceExits(config.risk);
   }
 
   protected override onInitialize(): void {
@@ -141,17 +143,24 @@ export class PortfolioContainer extends Container implements AccountView {
 
   // ---- event handlers ----
 
-  /** Stop-loss before take-profit when one bar reaches both (the conservative reading). */
+  /**
+   * Stop (fixed or trailing, whichever is tighter) before take-profit when one bar reaches
+   * both (the conservative reading). A trailing stop's level comes from the bars before this
+   * one; a position that survives the bar then moves its best price with the bar's range.
+   */
   private checkStops(event: RuntimeEvent<'BAR'>): void {
     if (this.positions.size === 0) return;
     const bar = event.payload;
+    const trailingPct = this.config.risk.trailing_stop_pct;
     for (const p of [...this.positions.values()]) {
       if (p.streamIndex !== bar.streamIndex) continue;
       const long = p.quantity > 0;
-      const stopHit = long ? bar.low <= p.stopPrice : bar.high >= p.stopPrice;
+      const stop = stopLevel(long, p.stopPrice, trailingPct, p.best);
+      const stopHit = long ? bar.low <= stop : bar.high >= stop;
       const takeHit = long ? bar.high >= p.takeProfitPrice : bar.low <= p.takeProfitPrice;
-      if (stopHit) this.sendExit(p, 'stop_loss', p.stopPrice, event);
+      if (stopHit) this.sendExit(p, stop !== p.stopPrice ? 'trailing_stop' : 'stop_loss', stop, event);
       else if (takeHit) this.sendExit(p, 'take_profit', p.takeProfitPrice, event);
+      else if (long ? bar.high > p.best : bar.low < p.best) p.best = long ? bar.high : bar.low;
     }
   }
 
@@ -242,6 +251,7 @@ export class PortfolioContainer extends Container implements AccountView {
         quantity: f.quantity, entryPrice: f.price, entryCommission: f.commission, entryTime: f.fillTime, entryBarIdx: f.barIdx,
         stopPrice: sl === undefined ? (long ? -Infinity : Infinity) : f.price * (long ? 1 - sl / 100 : 1 + sl / 100),
         takeProfitPrice: tp === undefined ? (long ? Infinity : -Infinity) : f.price * (long ? 1 + tp / 100 : 1 - tp / 100),
+        best: f.price,
         openCorrelationId: event.correlationId,
       };
       this.positions.set(key, position);

@@ -72,7 +72,7 @@ export interface ClassificationPayload {
  */
 export type OrderSize = { readonly quantity: number } | { readonly notional: number; readonly fractional: boolean };
 
-export type OrderKind = 'market' | 'stop_loss' | 'take_profit' | 'end_of_data';
+export type OrderKind = 'market' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
 
 /**
  * Orders are target orders: "bring the sub-position (portfolio, strategy, stream) to
@@ -94,7 +94,7 @@ export interface OrderPayload {
   readonly decisionBarIdx: number;
 }
 
-export type FillReason = 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+export type FillReason = 'signal' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
 
 export interface FillPayload {
   readonly orderId: number;

@@ -21,5 +21,5 @@ export interface Trade {
   readonly returnPct: number;
   /** Bars held, counted in the traded stream: exit bar_idx - entry bar_idx. */
   readonly bars: number;
-  readonly exitReason: 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+  readonly exitReason: 'signal' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
 }

@@ -5,6 +5,7 @@
 import { HandlerFailure } from '../core/bus.ts';
 import { buildSchedule } from '../clock/schedule.ts';
 import { buildEquityCurves } from '../portfolio/equity-curve.ts';
+import { hasPriceExits } from '../portfolio/config.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { portfolioOutcomesWithMetrics } from './portfolio-metrics.ts';
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
@@ -68,7 +69,7 @@ export interface RunOutcome {
 function sparseClock(graph: Graph, options: RunOptions): ((stream: number, ts: number, tickEnd: boolean) => boolean) | null {
   const { replay, execution, plan } = graph;
   if (!replay || !execution || plan.config.engine.replay_clock === 'full' || options.onTickEnd) return null;
-  const stopWatchers = graph.portfolios.filter((p) => p.config.risk.stop_loss_pct !== undefined || p.config.risk.take_profit_pct !== undefined);
+  const stopWatchers = graph.portfolios.filter((p) => hasPriceExits(p.config.risk));
   return (stream, ts, tickEnd) => {
     if (tickEnd && replay.hasRowsAt(ts)) return true;
     if (execution.hasPending(stream)) return true;

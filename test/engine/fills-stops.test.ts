@@ -264,3 +264,56 @@ describe('stop checks and signal_close entries', () => {
     checkNear(run.result.trades[0].pnl, -500, 'pnl');
   });
 });
+
+describe('trailing stop (risk.trailing_stop_pct)', () => {
+  it('long: the level follows the highest high of the bars survived, from the bar before; a crossing fills at the level', () => {
+    // Entry at O2 = 100; trail 10%: level starts at 100 * 0.9 = 90.
+    // Bar 2 (high 101, low 98): 98 > 90 survives; best = 101 -> level 90.9.
+    // Bar 3 (high 110, low 100): 100 > 90.9 survives; best = 110 -> level 99.
+    // Bar 4 (open 105, high 120, low 99.5): level 99 (from bars before), low 99.5 > 99 survives
+    //   although its own high would have put the level at 108; best = 120 -> level 108.
+    // Bar 5 (open 112, high 113, low 107): 107 <= 108 and the open 112 > 108: fills at 108,
+    //   at bar 5's close time (intrabar). pnl = (108 - 100) * 100 = 800.
+    const bars = [
+      ...LONG_LEAD.slice(0, 3),
+      { open: 101, high: 110, low: 100, close: 109 }, // 3
+      { open: 105, high: 120, low: 99.5, close: 119 }, // 4
+      { open: 112, high: 113, low: 107, close: 108 }, // 5  trailing stop at 108
+      flat(108), // 6
+    ];
+    const run = runScripted(bars, { 1: 1 }, { sizing: HUNDRED, risk: { trailing_stop_pct: 10 } });
+    expect(run.fills).toHaveLength(2);
+    checkFill(run.fills[1], { quantity: -100, price: 108, basePrice: 108, commission: 0, barIdx: 5, fillTime: closeOf(5), reason: 'trailing_stop', opening: false });
+    checkTrade(run.result.trades[0], {
+      direction: 'long', quantity: 100, entryBarIdx: 2, entryTime: startOf(2), entryPrice: 100,
+      exitBarIdx: 5, exitTime: closeOf(5), exitPrice: 108, commission: 0, pnl: 800, returnPct: 0.08, bars: 3, exitReason: 'trailing_stop',
+    });
+  });
+
+  it('short, gap through the level: fills at the open with slippage', () => {
+    // Slippage 10 bps: sell at 100 * 0.999 = 99.9; trail 5%: level 99.9 * 1.05 = 104.895.
+    // Bar 2 (high 102, low 99): survives; best = 99 -> level 103.95.
+    // Bar 3 (high 98, low 90): survives; best = 90 -> level 94.5.
+    // Bar 4 opens at 96 >= 94.5: fills at the open 96, buy with slippage 96 * 1.001 = 96.096,
+    //   at startOf(4). pnl = (99.9 - 96.096) * 100 = 380.4.
+    const bars = [
+      ...SHORT_LEAD.slice(0, 2),
+      { open: 100, high: 102, low: 99, close: 99 }, // 2  entry at the open
+      { open: 97, high: 98, low: 90, close: 91 }, // 3
+      { open: 96, high: 97, low: 95, close: 96 }, // 4  gap through 94.5
+      flat(96), // 5
+    ];
+    const run = runScripted(bars, { 1: -1 }, { sizing: HUNDRED, risk: { trailing_stop_pct: 5 }, execution: { slippage_bps: 10 } });
+    checkFill(run.fills[1], { quantity: 100, price: 96.096, basePrice: 96, commission: 0, barIdx: 4, fillTime: startOf(4), reason: 'trailing_stop', opening: false });
+    checkNear(run.result.trades[0].pnl, 380.4, 'pnl');
+  });
+
+  it('with a fixed stop too, the tighter level applies and names the exit', () => {
+    // Entry 100, fixed stop 5% -> 95, trail 8% from best. Bar 2 best 101 -> trail 92.92 < 95:
+    // the fixed stop is tighter. Bar 3 (low 96) survives, best 101. Bar 4 (open 96, low 94.5):
+    // level max(95, 92.92) = 95 -> stop_loss at 95.
+    const bars = [...LONG_LEAD, { open: 96, high: 96, low: 94.5, close: 95 }, flat(95)];
+    const run = runScripted(bars, { 1: 1 }, { sizing: HUNDRED, risk: { stop_loss_pct: 5, trailing_stop_pct: 8 } });
+    checkFill(run.fills[1], { quantity: -100, price: 95, basePrice: 95, commission: 0, barIdx: 4, fillTime: closeOf(4), reason: 'stop_loss', opening: false });
+  });
+});

@@ -35,7 +35,7 @@ const config = {
   ],
   portfolios: [
     { id: 'open_fills', strategies: ['sma', 'pairs', 'donch5'], sizing: { type: 'percent_equity', pct: 30 }, risk: { stop_loss_pct: 0.3, take_profit_pct: 0.4 } },
-    { id: 'close_fills', strategies: ['macd5', 'boll_gated'], execution: { fill: 'signal_close' }, sizing: { type: 'percent_cash', pct: 40, fractional: true } },
+    { id: 'close_fills', strategies: ['macd5', 'boll_gated'], execution: { fill: 'signal_close' }, sizing: { type: 'percent_cash', pct: 40, fractional: true }, risk: { trailing_stop_pct: 0.2 } },
   ],
   execution: { commission: { type: 'per_unit', amount: 0.005, min_per_order: 1 }, slippage_bps: 1 },
   engine: { trace: { retention: 'none' } },

@@ -93,6 +93,7 @@ const sizingArb = fc.oneof(
 const riskArb = fc.record({
   stop_loss_pct: fc.option(fc.double({ min: 0.2, max: 8, noNaN: true }), { nil: undefined, freq: 2 }),
   take_profit_pct: fc.option(fc.double({ min: 0.5, max: 15, noNaN: true }), { nil: undefined, freq: 2 }),
+  trailing_stop_pct: fc.option(fc.double({ min: 0.1, max: 6, noNaN: true }), { nil: undefined, freq: 2 }),
   max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
   max_gross_exposure_pct: fc.option(fc.integer({ min: 50, max: 200 }), { nil: undefined, freq: 2 }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
@@ -230,7 +231,7 @@ describe('batch replay == backtest == event-driven replay', () => {
     );
     expect(runs).toBeGreaterThanOrEqual(40);
     expect(trades).toBeGreaterThan(1000);
-    expect([...reasons].sort()).toEqual(['end_of_data', 'signal', 'stop_loss', 'take_profit']);
+    expect([...reasons].sort()).toEqual(['end_of_data', 'signal', 'stop_loss', 'take_profit', 'trailing_stop']);
   });
 });
 

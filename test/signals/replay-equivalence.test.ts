@@ -41,6 +41,7 @@ const sizingArb = fc.oneof(
 const riskArb = fc.record({
   stop_loss_pct: fc.option(fc.double({ min: 0.2, max: 8, noNaN: true }), { nil: undefined }),
   take_profit_pct: fc.option(fc.double({ min: 0.5, max: 15, noNaN: true }), { nil: undefined }),
+  trailing_stop_pct: fc.option(fc.double({ min: 0.1, max: 6, noNaN: true }), { nil: undefined }),
   max_gross_exposure_pct: fc.option(fc.integer({ min: 50, max: 200 }), { nil: undefined }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 const executionArb = fc.record({

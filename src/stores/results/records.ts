@@ -49,7 +49,7 @@ export const TradeRecordSchema = z.object({
   pnl: finite,
   returnPct: finite,
   bars: z.number().int(),
-  exitReason: z.enum(['signal', 'stop_loss', 'take_profit', 'end_of_data']),
+  exitReason: z.enum(['signal', 'stop_loss', 'trailing_stop', 'take_profit', 'end_of_data']),
 });
 export type TradeRecord = z.infer<typeof TradeRecordSchema>;
 
@@ -103,7 +103,7 @@ export function isTradeRecord(t: unknown): t is TradeRecord {
     finiteNumber(r.commission) && finiteNumber(r.pnl) && finiteNumber(r.returnPct) &&
     Number.isSafeInteger(r.entryBarIdx) && Number.isSafeInteger(r.exitBarIdx) && Number.isSafeInteger(r.bars) &&
     Number.isSafeInteger(r.entryTime) && Number.isSafeInteger(r.exitTime) &&
-    (reason === 'signal' || reason === 'stop_loss' || reason === 'take_profit' || reason === 'end_of_data');
+    (reason === 'signal' || reason === 'stop_loss' || reason === 'trailing_stop' || reason === 'take_profit' || reason === 'end_of_data');
 }
 
 function finiteNumber(v: unknown): boolean {

@@ -23,7 +23,7 @@
  */
 import type { BarSeries } from '../../data/bar-series.ts';
 import { affordableQuantity, commissionFor, slipped, type Commission, type ExecutionConfig } from '../../execution/config.ts';
-import type { PortfolioConfig } from '../../portfolio/config.ts';
+import { hasPriceExits, stopLevel, type PortfolioConfig } from '../../portfolio/config.ts';
 import { FillLedger } from '../../portfolio/fill-ledger.ts';
 import type { Trade } from '../../portfolio/trade.ts';
 import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './replay-rows.ts';
@@ -34,7 +34,8 @@ const SIGNAL = 0;
 const STOP_LOSS = 1;
 const TAKE_PROFIT = 2;
 const END_OF_DATA = 3;
-const REASONS = ['signal', 'stop_loss', 'take_profit', 'end_of_data'] as const;
+const TRAILING_STOP = 4;
+const REASONS = ['signal', 'stop_loss', 'take_profit', 'end_of_data', 'trailing_stop'] as const;
 
 const FIXED_QUANTITY = 0;
 const PERCENT_EQUITY = 1;
@@ -81,6 +82,7 @@ export class PortfolioSimulator {
   private readonly maxGrossPct: number | undefined;
   private readonly stopLossPct: number | undefined;
   private readonly takeProfitPct: number | undefined;
+  private readonly trailingPct: number | undefined;
   private readonly hasStops: boolean;
   private readonly fillAtClose: boolean;
   private readonly commission: Commission;
@@ -112,6 +114,8 @@ export class PortfolioSimulator {
   private readonly entryBarIdx: Int32Array;
   private readonly stopPrice: Float64Array;
   private readonly takeProfitPrice: Float64Array;
+  /** Best price since entry of the bars checked so far (long: highest high, short: lowest low), for a trailing stop. */
+  private readonly best: Float64Array;
   /** Its order waiting in the next_open queue of its stream (at most one: a newer one supersedes it). */
   private readonly pendingActive: Uint8Array;
   private readonly pendingTarget: Int8Array;
@@ -196,7 +200,8 @@ export class PortfolioSimulator {
     this.maxGrossPct = risk.max_gross_exposure_pct;
     this.stopLossPct = risk.stop_loss_pct;
     this.takeProfitPct = risk.take_profit_pct;
-    this.hasStops = risk.stop_loss_pct !== undefined || risk.take_profit_pct !== undefined;
+    this.trailingPct = risk.trailing_stop_pct;
+    this.hasStops = hasPriceExits(risk);
     this.fillAtClose = execution.fill === 'signal_close';
     this.commission = execution.commission;
     this.slippageBps = execution.slippage_bps;
@@ -241,6 +246,7 @@ export class PortfolioSimulator {
     this.entryBarIdx = new Int32Array(capacity);
     this.stopPrice = new Float64Array(capacity);
     this.takeProfitPrice = new Float64Array(capacity);
+    this.best = new Float64Array(capacity);
     this.pendingActive = new Uint8Array(capacity);
     this.pendingTarget = new Int8Array(capacity);
     this.pendingNotional = new Uint8Array(capacity);
@@ -346,13 +352,27 @@ export class PortfolioSimulator {
       for (let i = 0; i < this.openCount; i++) if (this.slotStream[this.openSlots[i]] === s) slot = this.openSlots[i];
       const stop = this.stopPrice[slot];
       const take = this.takeProfitPrice[slot];
-      if (this.quantity[slot] > 0) {
+      const trailing = this.trailingPct;
+      if (trailing !== undefined) {
+        // The level moves with every bar survived: check the bar against it, then raise it.
+        const long = this.quantity[slot] > 0;
+        let best = this.best[slot];
+        for (; b < n && p[b] <= horizon; b++) {
+          const level = stopLevel(long, stop, trailing, best);
+          if (long ? low[b] <= level || high[b] >= take : high[b] >= level || low[b] <= take) break;
+          if (long ? high[b] > best : low[b] < best) best = long ? high[b] : low[b];
+        }
+        this.best[slot] = best;
+      } else if (this.quantity[slot] > 0) {
         for (; b < n && p[b] <= horizon; b++) if (low[b] <= stop || high[b] >= take) break;
       } else {
         for (; b < n && p[b] <= horizon; b++) if (high[b] >= stop || low[b] <= take) break;
       }
     } else {
-      for (; b < n && p[b] <= horizon; b++) if (this.anyStopHit(s, low[b], high[b])) break;
+      for (; b < n && p[b] <= horizon; b++) {
+        if (this.anyStopHit(s, low[b], high[b])) break;
+        if (this.trailingPct !== undefined) this.raiseBest(s, low[b], high[b]);
+      }
     }
     this.scanBar[s] = b;
     return b < n && p[b] <= horizon ? b : -1;
@@ -362,9 +382,20 @@ export class PortfolioSimulator {
     for (let i = 0; i < this.openCount; i++) {
       const slot = this.openSlots[i];
       if (this.slotStream[slot] !== s) continue;
-      if (this.quantity[slot] > 0 ? low <= this.stopPrice[slot] || high >= this.takeProfitPrice[slot] : high >= this.stopPrice[slot] || low <= this.takeProfitPrice[slot]) return true;
+      const long = this.quantity[slot] > 0;
+      const stop = stopLevel(long, this.stopPrice[slot], this.trailingPct, this.best[slot]);
+      if (long ? low <= stop || high >= this.takeProfitPrice[slot] : high >= stop || low <= this.takeProfitPrice[slot]) return true;
     }
     return false;
+  }
+
+  /** A bar of stream s survived by its positions: each one's best price moves with its range. */
+  private raiseBest(s: number, low: number, high: number): void {
+    for (let i = 0; i < this.openCount; i++) {
+      const slot = this.openSlots[i];
+      if (this.slotStream[slot] !== s) continue;
+      if (this.quantity[slot] > 0 ? high > this.best[slot] : low < this.best[slot]) this.best[slot] = this.quantity[slot] > 0 ? high : low;
+    }
   }
 
   /** The broker at bar nextBar[s]: the stream's queued orders fill at its open, in arrival order. */
@@ -406,10 +437,12 @@ export class PortfolioSimulator {
       const slot = snapshot[i];
       if (this.slotStream[slot] !== s) continue;
       const long = this.quantity[slot] > 0;
-      const stopHit = long ? low <= this.stopPrice[slot] : high >= this.stopPrice[slot];
+      const stop = stopLevel(long, this.stopPrice[slot], this.trailingPct, this.best[slot]);
+      const stopHit = long ? low <= stop : high >= stop;
       const takeHit = long ? high >= this.takeProfitPrice[slot] : low <= this.takeProfitPrice[slot];
-      if (stopHit) this.exitAtLevel(slot, STOP_LOSS, this.stopPrice[slot], s, b);
+      if (stopHit) this.exitAtLevel(slot, stop !== this.stopPrice[slot] ? TRAILING_STOP : STOP_LOSS, stop, s, b);
       else if (takeHit) this.exitAtLevel(slot, TAKE_PROFIT, this.takeProfitPrice[slot], s, b);
+      else if (long ? high > this.best[slot] : low < this.best[slot]) this.best[slot] = long ? high : low;
     }
     this.scanBar[s] = b + 1;
     this.trigger[s] = -1;
@@ -422,7 +455,7 @@ export class PortfolioSimulator {
     this.projected[slot] = 0;
     const open = this.open[s][b];
     const holdingLong = this.quantity[slot] > 0;
-    const gapped = reason === STOP_LOSS ? (holdingLong ? open <= level : open >= level) : holdingLong ? open >= level : open <= level;
+    const gapped = reason !== TAKE_PROFIT ? (holdingLong ? open <= level : open >= level) : holdingLong ? open >= level : open <= level;
     this.execute(slot, 0, false, 0, false, orderId, gapped ? open : level, gapped ? this.start[s][b] : this.start[s][b] + this.timeframeMs[s], reason, b);
   }
 
@@ -603,6 +636,7 @@ export class PortfolioSimulator {
       this.entryBarIdx[slot] = barIdx;
       this.stopPrice[slot] = sl === undefined ? (long ? -Infinity : Infinity) : price * (long ? 1 - sl / 100 : 1 + sl / 100);
       this.takeProfitPrice[slot] = tp === undefined ? (long ? Infinity : -Infinity) : price * (long ? 1 + tp / 100 : 1 - tp / 100);
+      this.best[slot] = price;
       this.openSlots[this.openCount++] = slot;
       if (this.openOnStream[s]++ === 0) this.scanBar[s] = this.checkFrom;
     } else {

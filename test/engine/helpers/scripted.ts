@@ -148,7 +148,7 @@ export interface ExpectedTrade {
   readonly pnl: number;
   readonly returnPct: number;
   readonly bars: number;
-  readonly exitReason: 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+  readonly exitReason: 'signal' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
 }
 
 /** Checks every field of a trade against hand values (prices and money to 1e-6). */
@@ -168,7 +168,7 @@ export interface ExpectedFill {
   readonly commission: number;
   readonly barIdx: number;
   readonly fillTime: number;
-  readonly reason: 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+  readonly reason: 'signal' | 'stop_loss' | 'trailing_stop' | 'take_profit' | 'end_of_data';
   readonly opening: boolean;
 }
 
