@@ -16,3 +16,7 @@ export { computeMetrics, type Metrics } from './metrics/index.ts';
 export { EventBus } from './core/bus.ts';
 export { Container, RunContext } from './core/container.ts';
 export type { AnyEvent, EventType, RuntimeEvent } from './core/events.ts';
+export {
+  BacktestStore, BacktestStoreInputError, BacktestStoreLockedError, paramHash, exitRuleHash, normalizeExitRule, exitRuleFromRisk, backtestsOfRun,
+  type BacktestInput, type BacktestSummary, type BacktestDetail, type BacktestFilters, type BacktestSort, type ExitRule, type TradeRow,
+} from './stores/backtests/index.ts';

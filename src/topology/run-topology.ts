@@ -16,6 +16,7 @@ import { loadReplayInputs } from './replay-inputs.ts';
 import { runBatchReplay } from './batch-replay/index.ts';
 import { attachResultsStore, ResultsStore } from '../stores/results/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
+import { BacktestStore, backtestsOfRun, type BacktestSummary } from '../stores/backtests/index.ts';
 import type { TopologyConfig } from './schema.ts';
 
 export interface RunTopologyOptions {
@@ -23,6 +24,15 @@ export interface RunTopologyOptions {
   readonly outDir?: string | null;
   readonly runId?: string;
   readonly onProgress?: (progress: RunProgress) => void;
+  /**
+   * The BacktestStore root where each portfolio's backtest is stored after a backtest or replay
+   * that wrote its results folder (never with `outDir: null`); default the environment variable
+   * TRADEFLOW_BACKTEST_STORE, else `results/backtest-store`; `null` (or the variable set to
+   * `off`) stores nothing.
+   */
+  readonly backtestStore?: string | null;
+  /** The stored backtests' `source`; default `topology` (backtest) or `replay`. */
+  readonly backtestSource?: string;
 }
 
 /** A backtest or a signal replay: portfolios, metrics and (unless disabled) a results folder. */
@@ -32,6 +42,8 @@ export interface PortfolioRun {
   readonly outcome: RunOutcome;
   /** Where the results were written, or null. */
   readonly dir: string | null;
+  /** The backtests stored in the BacktestStore, one per portfolio (empty when none were stored). */
+  readonly backtests: readonly BacktestSummary[];
 }
 
 /** A signal generation: what was computed or skipped, and the store's manifest. */
@@ -89,7 +101,39 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   const record: RunRecord = { plan, topologyFile, series, skipped, snapshot, outcome, startedAt, finishedAt: new Date() };
   const dir = options.outDir === null ? null : resolve(options.outDir ?? `results/${plan.name}/${runId}`);
   if (dir) await writeRunResults(dir, record);
-  return { mode: plan.mode, record, outcome, dir };
+  const backtests = dir ? await storeBacktests(plan, outcome, dir, options) : [];
+  return { mode: plan.mode, record, outcome, dir, backtests };
+}
+
+function backtestStoreRoot(options: RunTopologyOptions): string | null {
+  const root = options.backtestStore !== undefined ? options.backtestStore : (process.env.TRADEFLOW_BACKTEST_STORE ?? 'results/backtest-store');
+  return root === null || root === '' || root === 'off' ? null : resolve(root);
+}
+
+/** One backtest per portfolio into the BacktestStore (docs/backtest-store.md, "Automatic storage"). */
+async function storeBacktests(plan: Plan, outcome: RunOutcome, dir: string, options: RunTopologyOptions): Promise<BacktestSummary[]> {
+  const root = backtestStoreRoot(options);
+  if (root === null) return [];
+  const inputs = backtestsOfRun({
+    runManifest: dir,
+    source: options.backtestSource ?? (plan.mode === 'signal_replay' ? 'replay' : 'topology'),
+    streams: plan.streams,
+    strategies: plan.strategies.map((s) => ({ id: s.id, type: s.definition.type, params: s.params, inputs: s.inputs })),
+    portfolios: outcome.portfolios.map((p) => {
+      const config = plan.portfolios.find((c) => c.config.id === p.result.id)!.config;
+      return { id: config.id, strategies: config.strategies, risk: config.risk, metrics: p.metrics, equity: p.result.equity, trades: p.result.trades };
+    }),
+  });
+  try {
+    const store = await BacktestStore.open({ root });
+    try {
+      return await store.storeMany(inputs);
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    throw new Error(`the results are in ${dir}, but storing the backtests in ${root} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
 }
 
 export async function runTopologyFile(path: string, options: RunTopologyOptions = {}): Promise<TopologyRun> {

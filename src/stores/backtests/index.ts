@@ -8,3 +8,4 @@ export {
   type BacktestDetail, type BacktestFilters, type BacktestInput, type BacktestMetrics, type BacktestSort, type BacktestSummary, type ExitRule,
   type ExitRuleType, type JsonValue, type MetricName, type SortField, type TradeRow,
 } from './schema.ts';
+export { backtestMetricsOf, backtestsOfRun, type RunForStore, type RunPortfolio, type RunStrategy } from './from-run.ts';
