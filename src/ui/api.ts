@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateTopology } from '../topology/load.ts';
 import { exitRuleCatalog, strategyCatalog, type DataSource } from './catalog.ts';
-import { buildHeatmap, sweepParamNames } from './heatmap.ts';
+import { buildHeatmap, sweepParamNames, variedParamNames } from './heatmap.ts';
 import { HttpError, parseOrThrow, readJsonBody, sendJson } from './http.ts';
 import type { JobQueue, JobReporter } from './jobs.ts';
 import { resolveParamsOrThrow, resolveRunRequest, type ResolvedRun } from './run-request.ts';
@@ -193,7 +193,7 @@ const ROUTES: Route[] = [
       const rows = await sweepRows(ctx.store, sweepId);
       const strategies = [...new Set(rows.map((r) => r.strategy))].sort();
       const symbols = [...new Set(rows.map((r) => r.symbol))].sort();
-      sendJson(res, 200, { sweepId, count: rows.length, strategies, symbols, params: sweepParamNames(rows) });
+      sendJson(res, 200, { sweepId, count: rows.length, strategies, symbols, params: sweepParamNames(rows), varied: variedParamNames(rows) });
     },
   },
   {

@@ -97,7 +97,23 @@ export function buildHeatmap(rows: readonly HeatmapInput[], x: string, y: string
 
 /** Parameter names usable as heatmap axes: present in at least one backtest with a plain value, sorted. */
 export function sweepParamNames(rows: readonly { readonly params: Readonly<Record<string, unknown>> }[]): string[] {
-  const names = new Set<string>();
-  for (const row of rows) for (const [name, v] of Object.entries(row.params)) if (isParamValue(v)) names.add(name);
-  return [...names].sort();
+  return [...distinctValues(rows).keys()].sort();
+}
+
+/** The parameters that take more than one value across the rows (what a sweep varied), sorted. */
+export function variedParamNames(rows: readonly { readonly params: Readonly<Record<string, unknown>> }[]): string[] {
+  return [...distinctValues(rows)].filter(([, values]) => values.size > 1).map(([name]) => name).sort();
+}
+
+function distinctValues(rows: readonly { readonly params: Readonly<Record<string, unknown>> }[]): Map<string, Set<string>> {
+  const names = new Map<string, Set<string>>();
+  for (const row of rows) {
+    for (const [name, v] of Object.entries(row.params)) {
+      if (!isParamValue(v)) continue;
+      let values = names.get(name);
+      if (!values) names.set(name, (values = new Set()));
+      values.add(key(v));
+    }
+  }
+  return names;
 }

@@ -192,7 +192,7 @@ describe('the API at work', () => {
   it('sweeps: list, parameters, and the heatmap of an objective over two of them', async () => {
     expect((await api('/api/sweeps')).json.sweeps).toEqual([{ sweepId: 'sweep-a', count: 9 }]);
     const info = (await api('/api/sweep?id=sweep-a')).json;
-    expect(info).toMatchObject({ count: 9, strategies: ['sma_crossover'], symbols: ['SYN'], params: ['fast_period', 'long_only', 'slow_period'] });
+    expect(info).toMatchObject({ count: 9, strategies: ['sma_crossover'], symbols: ['SYN'], params: ['fast_period', 'long_only', 'slow_period'], varied: ['fast_period', 'slow_period'] });
     const map = (await api('/api/sweep/heatmap?id=sweep-a&x=fast_period&y=slow_period&metric=sharpe')).json;
     expect(map.xs).toEqual([5, 10, 20]);
     expect(map.ys).toEqual([30, 50, 100]);

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { BacktestStore, type BacktestInput } from '../../src/stores/backtests/index.ts';
 import { backtestRunner, startUiServer, type UiServer } from '../../src/ui/index.ts';
 
@@ -143,3 +144,15 @@ export const pixelStatsScript = (selector: string, rgb: [number, number, number]
     return { width: c.width, height: c.height, ink, match, colours: colours.size };
   });
 })()`;
+
+export interface PixelStats {
+  readonly width: number;
+  readonly height: number;
+  readonly ink: number;
+  readonly match: number;
+  readonly colours: number;
+}
+
+export function pixelStats(page: Page, selector: string, rgb: [number, number, number] | null = null): Promise<PixelStats[]> {
+  return page.evaluate(pixelStatsScript(selector, rgb)) as Promise<PixelStats[]>;
+}

@@ -21,8 +21,8 @@ export function drawHeatmap(canvas, map, format) {
   const right = 90;
   const cols = map.xs.length;
   const rowsN = map.ys.length;
-  const cell = Math.max(14, Math.min(64, Math.floor((width - left - right) / Math.max(1, cols))));
-  const cellH = Math.max(14, Math.min(48, cell));
+  const cell = Math.max(14, Math.min(96, Math.floor((width - left - right) / Math.max(1, cols))));
+  const cellH = Math.max(14, Math.min(44, cell));
   const height = top + rowsN * cellH + bottom;
   const w = left + cols * cell + right;
   canvas.width = Math.round(w * dpr);

@@ -18,8 +18,10 @@ export async function sweepView(root, sweepId) {
   const m = await meta();
   const info = await api.get(`/api/sweep?${new URLSearchParams({ id: sweepId })}`);
   const pick = (id, values, value) => h('select', { id }, values.map((v) => h('option', { value: v, selected: v === value }, v)));
-  const xSel = pick('heatmap-x', info.params, info.params[0]);
-  const ySel = pick('heatmap-y', info.params, info.params[1] ?? info.params[0]);
+  // default axes: the first two parameters the sweep varied
+  const axes = [...info.varied, ...info.params.filter((p) => !info.varied.includes(p))];
+  const xSel = pick('heatmap-x', info.params, axes[0]);
+  const ySel = pick('heatmap-y', info.params, axes[1] ?? axes[0]);
   const metricSel = h('select', { id: 'heatmap-metric' }, m.metrics.map((k) => h('option', { value: k, selected: k === 'sharpe' }, METRIC_LABELS[k])));
   const aggSel = h('select', { id: 'heatmap-agg' }, ['max', 'min', 'mean'].map((a) => h('option', { value: a }, a)));
   const canvas = h('canvas', { id: 'heatmap-canvas' });
