@@ -9,6 +9,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { formatParamPath } from '../strategies/resolve.ts';
 import { TopologySchema, type TopologyConfig } from './schema.ts';
+import { expandSweep, isSweepInput } from '../sweep/expand.ts';
 
 export class TopologyError extends Error {
   override name = 'TopologyError';
@@ -51,13 +52,21 @@ export function parseTopology(text: string, label: string): TopologyConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new TopologyError(label, [`${label}: the top level must be a mapping (name, data, strategies, portfolios, ...)`]);
   }
+  // A sweep (lists or ranges in params) runs as its expanded topology: one portfolio per combination.
+  if (isSweepInput(raw)) return expandSweep(raw, label).config;
   const parsed = TopologySchema.safeParse(raw);
   if (!parsed.success) throw new TopologyError(label, parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, label)));
   return parsed.data;
 }
 
-/** Validates an in-memory config object (the TypeScript entry point), with the same messages. */
+/** Validates an in-memory config object (the TypeScript entry point), with the same messages; a sweep is expanded. */
 export function validateTopology(input: unknown, label = 'topology'): TopologyConfig {
+  if (isSweepInput(input)) return expandSweep(input, label).config;
+  return validateTopologyShape(input, label);
+}
+
+/** Schema validation only (no sweep expansion): what an expanded sweep is checked with. */
+export function validateTopologyShape(input: unknown, label = 'topology'): TopologyConfig {
   const parsed = TopologySchema.safeParse(input);
   if (!parsed.success) throw new TopologyError(label, parsed.error.issues.map((issue) => `${fieldPath(issue.path as (string | number)[])}: ${issue.message}`));
   return parsed.data;

@@ -13,6 +13,7 @@ import { PortfolioConfigSchema } from '../portfolio/config.ts';
 import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../strategies/registry.ts';
 import { classifierTypes, getClassifier, safeResolveClassifierParams } from '../classifiers/registry.ts';
 import type { ParamsResult } from '../strategies/resolve.ts';
+import { SweepSettingsSchema } from '../sweep/settings.ts';
 
 const SymbolSchema = z.string().regex(/^[A-Za-z0-9.^=-]{1,32}$/, 'symbols use letters, digits and . ^ = - (max 32)');
 const TimeframeSchema = z.string().refine(isTimeframe, 'timeframe must look like 1m, 5m, 1h or 1d');
@@ -139,6 +140,8 @@ const TopologyShape = z.strictObject({
       event_types: z.array(z.enum(EVENT_TYPES)).default([]),
     })
     .optional(),
+  /** Ranking and running of a parameter grid (src/sweep, docs/sweeps.md); the grid itself is written in place. */
+  sweep: SweepSettingsSchema.optional(),
   metrics: z
     .strictObject({
       /** Overrides the periods per year derived from the data (252 x bars per session). */
