@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { writeFileAtomic } from '../../storage/atomic.ts';
 import { Database, type DatabaseOptions } from './db.ts';
-import { entryFromRow, keyOf, type Entry } from './rows.ts';
+import { entryFromRow, keyOf, paramsKeyOf, type Entry } from './rows.ts';
 
 export const DB_FILE = 'backtests.duckdb';
 export const GENERATION_FILE = 'generation';
@@ -28,6 +28,8 @@ export class StoreCore {
   readonly byId = new Map<string, Entry>();
   /** Entries per lookup key, in seq order (the latest last). */
   readonly byKey = new Map<string, Entry[]>();
+  /** The same without the exit rule: `get` without one (the scanner). */
+  readonly byParams = new Map<string, Entry[]>();
   private seq = 0;
   private seenGeneration = '';
   refs = 0;
@@ -86,26 +88,31 @@ export class StoreCore {
   add(e: Entry): void {
     if (this.byId.has(e.summary.id)) return;
     this.byId.set(e.summary.id, e);
-    const key = keyOf(e.summary);
-    const list = this.byKey.get(key);
-    if (!list) this.byKey.set(key, [e]);
-    else {
-      list.push(e);
-      if (list.length > 1 && list[list.length - 2].seq > e.seq) list.sort((a, b) => a.seq - b.seq);
-    }
+    push(this.byKey, keyOf(e.summary), e);
+    push(this.byParams, paramsKeyOf(e.summary), e);
   }
 
   remove(id: string): boolean {
     const e = this.byId.get(id);
     if (!e) return false;
     this.byId.delete(id);
-    const key = keyOf(e.summary);
-    const list = this.byKey.get(key);
-    if (list) {
-      const rest = list.filter((x) => x !== e);
-      if (rest.length > 0) this.byKey.set(key, rest);
-      else this.byKey.delete(key);
-    }
+    drop(this.byKey, keyOf(e.summary), e);
+    drop(this.byParams, paramsKeyOf(e.summary), e);
     return true;
   }
+}
+
+function push(map: Map<string, Entry[]>, key: string, e: Entry): void {
+  const list = map.get(key);
+  if (!list) return void map.set(key, [e]);
+  list.push(e);
+  if (list.length > 1 && list[list.length - 2].seq > e.seq) list.sort((a, b) => a.seq - b.seq);
+}
+
+function drop(map: Map<string, Entry[]>, key: string, e: Entry): void {
+  const list = map.get(key);
+  if (!list) return;
+  const rest = list.filter((x) => x !== e);
+  if (rest.length > 0) map.set(key, rest);
+  else map.delete(key);
 }

@@ -74,12 +74,19 @@ export async function writeEquityBatch(root: string, batch: string, items: reado
   const ts = new BigInt64Array(total);
   const equity = new Float64Array(total);
   let k = 0;
+  // Curves of one batch usually share their time axis (a sweep, the portfolios of one run):
+  // an axis equal to the previous one is copied from its converted rows instead of making
+  // a BigInt per point again.
+  let previous: { ts: ArrayLike<number>; at: number } | null = null;
   for (const item of items) {
-    for (let i = 0; i < item.ts.length; i++, k++) {
-      ids[k] = item.id;
-      ts[k] = BigInt(item.ts[i]);
-      equity[k] = item.equity[i];
-    }
+    const n = item.ts.length;
+    ids.fill(item.id, k, k + n);
+    if (ArrayBuffer.isView(item.equity)) equity.set(item.equity as Float64Array, k);
+    else for (let i = 0; i < n; i++) equity[k + i] = item.equity[i];
+    if (previous && sameAxis(previous.ts, item.ts)) ts.copyWithin(k, previous.at, previous.at + n);
+    else for (let i = 0; i < n; i++) ts[k + i] = BigInt(item.ts[i]);
+    if (n > 0) previous = { ts: item.ts, at: k };
+    k += n;
   }
   const file = `${EQUITY_DIR}/${batch}.parquet`;
   await mkdir(join(root, EQUITY_DIR), { recursive: true });
@@ -89,6 +96,13 @@ export async function writeEquityBatch(root: string, batch: string, items: reado
     { name: 'equity', type: 'DOUBLE', data: equity },
   ], { rowGroupSize: rowGroups(counts) });
   return ranges(file, counts);
+}
+
+function sameAxis(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export interface TradesItem {

@@ -24,6 +24,15 @@ export function keyOf(s: BacktestSummary): string {
   return lookupKey(s.symbol, s.strategy, s.paramHash, s.exitRuleHash);
 }
 
+/** The key of `get` without an exit rule. */
+export function paramsKey(symbol: string, strategy: string, paramHash: string): string {
+  return `${symbol}\u0000${strategy}\u0000${paramHash}`;
+}
+
+export function paramsKeyOf(s: BacktestSummary): string {
+  return paramsKey(s.symbol, s.strategy, s.paramHash);
+}
+
 /** The summary of a validated input, before it has an id and a creation time. */
 export function summaryOf(b: ParsedBacktest, id: string, createdAt: number): BacktestSummary {
   const exitRule = normalizeExitRule(b.exitRule);

@@ -17,10 +17,10 @@ import { z } from 'zod';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { canonicalJson } from '../../core/canonical-json.ts';
 import { StoreCore } from './core.ts';
-import { drawdownOf, newBatchId, readEquity, readTrades, removeBatchFiles, writeEquityBatch, writeTradesBatch } from './files.ts';
+import { drawdownOf, newBatchId, type FileRange, readEquity, readTrades, removeBatchFiles, writeEquityBatch, writeTradesBatch } from './files.ts';
 import { exitRuleHashOf, normalizeExitRule, paramHashOf } from './hash.ts';
 import { buildQuery } from './query-sql.ts';
-import { appendBacktest, appendParams, copySummary, lookupKey, summaryOf, type Entry } from './rows.ts';
+import { appendBacktest, appendParams, copySummary, lookupKey, paramsKey, summaryOf, type Entry } from './rows.ts';
 import {
   BacktestFiltersSchema, BacktestInputSchema, ExitRuleSchema, IdSchema, LimitSchema, OffsetSchema, ParamsSchema, parseInput, SortSchema,
   BacktestStoreInputError,
@@ -134,15 +134,18 @@ export class BacktestStore {
     const summaries = parsed.map((b) => summaryOf(b, newId(now), now));
     const batch = newBatchId();
     // Files first, durably, outside the database lock; rows only after.
-    const equity = await writeEquityBatch(core.root, batch, parsed.map((b, i) => ({ id: summaries[i].id, ts: b.equity.ts, equity: b.equity.equity })));
-    let trades: Awaited<ReturnType<typeof writeTradesBatch>>;
-    try {
-      trades = await writeTradesBatch(core.root, batch, parsed.map((b, i) => ({ id: summaries[i].id, trades: b.trades })));
-    } catch (error) {
-      await removeBatchFiles(core.root, [equity.find((r) => r.file)?.file ?? null]);
-      throw error;
+    const written = await Promise.allSettled([
+      writeEquityBatch(core.root, batch, parsed.map((b, i) => ({ id: summaries[i].id, ts: b.equity.ts, equity: b.equity.equity }))),
+      writeTradesBatch(core.root, batch, parsed.map((b, i) => ({ id: summaries[i].id, trades: b.trades }))),
+    ]);
+    const fileOf = (r: PromiseSettledResult<FileRange[]>) => (r.status === 'fulfilled' ? (r.value.find((x) => x.file)?.file ?? null) : null);
+    const files = written.map(fileOf);
+    const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await removeBatchFiles(core.root, files).catch(() => undefined);
+      throw failed.reason;
     }
-    const files = [equity.find((r) => r.file)?.file ?? null, trades.find((r) => r.file)?.file ?? null];
+    const [equity, trades] = written.map((r) => (r as PromiseFulfilledResult<FileRange[]>).value);
     try {
       return await core.db.run('rw', async (c) => {
         const entries = await inTransaction(c, async () => {
@@ -168,15 +171,21 @@ export class BacktestStore {
     }
   }
 
-  /** The latest stored backtest of this (symbol, strategy, params, exit rule), or null. `symbol` joins several symbols with ','. */
-  async get(symbol: string, strategy: string, params: Record<string, unknown>, exitRule: ExitRule): Promise<BacktestSummary | null> {
+  /**
+   * The latest stored backtest of this (symbol, strategy, params, exit rule), or null. `symbol`
+   * joins several symbols with ','; `params` are compared by hash (key order does not matter,
+   * types do); without an exit rule, the latest whatever its exit rule.
+   */
+  async get(symbol: string, strategy: string, params: Record<string, unknown>, exitRule?: ExitRule): Promise<BacktestSummary | null> {
     this.check();
     const s = parseInput(z.string().min(1), symbol, 'get(symbol)');
     const st = parseInput(z.string().min(1), strategy, 'get(strategy)');
-    const p = parseInput(ParamsSchema, params, 'get(params)');
-    const rule = normalizeExitRule(parseInput(ExitRuleSchema, exitRule, 'get(exitRule)'));
+    const hash = paramHashOf(parseInput(ParamsSchema, params, 'get(params)'));
+    const key = exitRule === undefined
+      ? paramsKey(s, st, hash)
+      : lookupKey(s, st, hash, exitRuleHashOf(normalizeExitRule(parseInput(ExitRuleSchema, exitRule, 'get(exitRule)'))));
     await this.core.refresh();
-    const list = this.core.byKey.get(lookupKey(s, st, paramHashOf(p), exitRuleHashOf(rule)));
+    const list = (exitRule === undefined ? this.core.byParams : this.core.byKey).get(key);
     return list && list.length > 0 ? copySummary(list[list.length - 1].summary) : null;
   }
 

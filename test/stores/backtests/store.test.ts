@@ -119,6 +119,16 @@ describe('get: the latest backtest of (symbol, strategy, params, exit rule)', ()
     expect((await store.get('SPY', 'sma_crossover', { fast_period: 10, slow_period: 30 }, { type: 'signal' }))?.id).toBe(first.id);
   });
 
+  it('without an exit rule: the latest whatever its exit rule', async () => {
+    await store.store(makeBacktest({ strategy: 'any_rule', params: { x: 1 }, exitRule: { type: 'signal' } }));
+    const latest = await store.store(makeBacktest({ strategy: 'any_rule', params: { x: 1 }, exitRule: { type: 'trailing_stop', trail_pct: 2 } }));
+    await store.store(makeBacktest({ strategy: 'any_rule', params: { x: 2 }, exitRule: { type: 'signal' } }));
+    expect((await store.get('SPY', 'any_rule', { x: 1 }))?.id).toBe(latest.id);
+    expect(await store.get('SPY', 'any_rule', { x: 3 })).toBeNull();
+    expect(await store.delete(latest.id)).toBe(true);
+    expect((await store.get('SPY', 'any_rule', { x: 1 }))?.exitRule).toEqual({ type: 'signal' });
+  });
+
   it('combined exit rules have one form whatever type names them', async () => {
     const s = await store.store(makeBacktest({ strategy: 'rsi', exitRule: { type: 'profit_target', target_pct: 15, stop_pct: 8 } }));
     expect(s.exitRule).toEqual({ type: 'fixed_stop', stop_pct: 8, target_pct: 15 });
