@@ -4,15 +4,15 @@
  * runs until interrupted. Binds 127.0.0.1 unless told otherwise. Bad flags exit with 2 and a
  * message naming the flag; a server that cannot start (port in use) exits with 1.
  */
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_DATA_DIR } from '../ui/catalog.ts';
 import { openUi } from '../ui/index.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const DEFAULT_STORE_ROOT = resolve(REPO, 'results/backtests');
-const DEFAULT_RESULTS_DIR = resolve(REPO, 'results/ui');
+/** The same default as runTopology's automatic storage: $TRADEFLOW_BACKTEST_STORE, else results/backtest-store. */
+const DEFAULT_STORE_ROOT = resolve(process.env.TRADEFLOW_BACKTEST_STORE && process.env.TRADEFLOW_BACKTEST_STORE !== 'off' ? process.env.TRADEFLOW_BACKTEST_STORE : 'results/backtest-store');
+/** Like runTopology's default results folders, relative to the working directory. */
+const DEFAULT_RESULTS_DIR = resolve('results/ui');
 
 function portArg(v: string): number {
   const n = Number(v);
@@ -33,7 +33,7 @@ interface Flags {
   host: string;
   store: string;
   data: string;
-  results: string | false;
+  results: string;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -44,8 +44,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'address to bind; anything but a loopback address exposes the UI to the network', hostArg, '127.0.0.1')
     .option('--store <dir>', 'backtest store root', dirArg, DEFAULT_STORE_ROOT)
     .option('--data <dir>', 'folder of bar files offered as data sources', dirArg, DEFAULT_DATA_DIR)
-    .option('--results <dir>', 'where runs started from the UI write their results folder (manifest, trades, equity)', dirArg, DEFAULT_RESULTS_DIR)
-    .option('--no-results', 'runs write no results folder (the store still keeps their backtests)')
+    .option('--results <dir>', 'where runs started from the UI write their results folders (manifest, trades, equity)', dirArg, DEFAULT_RESULTS_DIR)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -56,8 +55,8 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const flags = program.opts<Flags>();
-  const ui = await openUi({ storeRoot: flags.store, host: flags.host, port: flags.port, dataDir: flags.data, resultsDir: flags.results === false ? null : flags.results });
-  process.stdout.write(`Backtest Manager: ${ui.url}\n  store: ${flags.store}\n  press Ctrl+C to stop\n`);
+  const ui = await openUi({ storeRoot: flags.store, host: flags.host, port: flags.port, dataDir: flags.data, resultsDir: flags.results });
+  process.stdout.write(`Backtest Manager: ${ui.url}\n  store:   ${flags.store}\n  results: ${flags.results}\n  press Ctrl+C to stop\n`);
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);

@@ -15,8 +15,8 @@ export interface OpenUiOptions {
   readonly port?: number;
   /** Folder of bar files offered as data sources; null offers only synthetic data. */
   readonly dataDir?: string | null;
-  /** Parent folder of the results folders of runs started from the UI; null writes none. */
-  readonly resultsDir?: string | null;
+  /** Parent folder of the results folders of runs started from the UI. */
+  readonly resultsDir: string;
 }
 
 export interface OpenUi extends UiServer {
@@ -29,7 +29,7 @@ export async function openUi(options: OpenUiOptions): Promise<OpenUi> {
   try {
     const ui = await startUiServer({
       store,
-      runBacktest: backtestRunner({ store, resultsDir: options.resultsDir ?? null }),
+      runBacktest: backtestRunner({ store, resultsDir: options.resultsDir }),
       host: options.host,
       port: options.port,
       dataDir: options.dataDir,

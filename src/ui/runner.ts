@@ -1,18 +1,20 @@
 /**
- * Runs a Backtest Manager request through the library entry `runTopology` and stores its
- * backtest in the BacktestStore, reporting the job's phases and bar progress.
+ * Runs a Backtest Manager request through the library entry `runTopology`, which writes the
+ * run's results folder (manifest, trades, equity) and stores its backtest in the BacktestStore
+ * (option `backtestStore`, source `ui`), reporting the job's phases and bar progress.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { runTopology } from '../topology/run-topology.ts';
-import { exitRuleFromRisk, type BacktestInput, type BacktestStore } from '../stores/backtests/index.ts';
+import type { BacktestStore } from '../stores/backtests/index.ts';
 import type { JobReporter } from './jobs.ts';
 import type { ResolvedRun } from './run-request.ts';
 
 export interface RunnerOptions {
+  /** The store the UI serves; runs store their backtests under its root. */
   readonly store: BacktestStore;
-  /** Parent folder of the runs' results folders (manifest, trades, equity); null writes none. */
-  readonly resultsDir: string | null;
+  /** Parent folder of the runs' results folders (the stored backtests link to their manifest). */
+  readonly resultsDir: string;
 }
 
 function runIdNow(): string {
@@ -27,7 +29,9 @@ export function backtestRunner(options: RunnerOptions): (run: ResolvedRun, repor
     let running = false;
     const result = await runTopology(run.topology, {
       runId,
-      outDir: options.resultsDir === null ? null : join(options.resultsDir, runId),
+      outDir: join(options.resultsDir, runId),
+      backtestStore: options.store.root,
+      backtestSource: 'ui',
       onProgress: ({ done, total }) => {
         if (!running) {
           report.phase('running');
@@ -37,30 +41,7 @@ export function backtestRunner(options: RunnerOptions): (run: ResolvedRun, repor
       },
     });
     if (result.mode === 'signal_generation') throw new Error('a Backtest Manager run must be a backtest');
-    report.phase('storing');
-    const inputs: BacktestInput[] = result.outcome.portfolios.map((p) => {
-      const risk = result.record.plan.config.portfolios.find((c) => c.id === p.result.id)?.risk ?? {};
-      const { ts, equity } = p.result.equity;
-      const m = p.metrics;
-      return {
-        symbols: [...run.symbols],
-        timeframe: run.timeframe,
-        strategy: run.strategy,
-        params: run.params as BacktestInput['params'],
-        exitRule: exitRuleFromRisk(risk),
-        start: ts.length ? ts[0] : 0,
-        end: ts.length ? ts[ts.length - 1] : 0,
-        runManifest: result.dir,
-        source: 'ui',
-        metrics: {
-          win_rate: m.win_rate, num_trades: m.trades, total_return: m.total_return, cagr: m.cagr, sharpe: m.sharpe, sortino: m.sortino,
-          max_drawdown: m.max_drawdown, expectancy: m.expectancy, profit_factor: m.profit_factor, exposure: m.exposure,
-        },
-        equity: { ts: Array.from(ts), equity: Array.from(equity) },
-        trades: p.result.trades.map((t) => ({ ...t })),
-      };
-    });
-    const stored = await options.store.storeMany(inputs);
-    return stored.map((s) => s.id);
+    if (result.backtests.length === 0) throw new Error(`the run wrote ${result.dir} but stored no backtest`);
+    return result.backtests.map((b) => b.id);
   };
 }

@@ -3,6 +3,8 @@
  * request is a 4xx with a clear JSON message naming the field; a run goes through the job queue
  * into the store; the list filters and sorts; sweeps and compare read what is stored.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, seedBacktest, seedSweep, startTestUi, type TestUi } from './helpers.ts';
 
@@ -159,6 +161,7 @@ describe('the API at work', () => {
     expect(job.backtestIds).toHaveLength(1);
     const detail = (await api(`/api/backtests/${job.backtestIds[0]}`)).json;
     expect(detail.summary).toMatchObject({ symbol: 'RUNX', timeframe: '1d', strategy: 'sma_crossover', params: { fast_period: 7, slow_period: 30, long_only: false }, exitRule: { type: 'trailing_stop', trail_pct: 6 }, source: 'ui' });
+    expect(existsSync(join(detail.summary.runManifest, 'manifest.json'))).toBe(true); // the run's results folder
     expect(detail.equity.ts.length).toBeGreaterThan(300);
     expect(detail.equity.drawdown.every((d: number) => d <= 0)).toBe(true);
     const list = (await api('/api/backtests?symbol=RUNX')).json.rows;

@@ -34,7 +34,7 @@ describe('npm run ui', () => {
 
   it('binds 127.0.0.1 by default, prints the URL and serves the app until SIGTERM', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tradeflow-ui-cli-'));
-    const p = start(['--port', '0', '--store', join(root, 'store'), '--no-results']);
+    const p = start(['--port', '0', '--store', join(root, 'store'), '--results', join(root, 'results')]);
     try {
       let url = '';
       for (let i = 0; i < 200 && !url; i++) {

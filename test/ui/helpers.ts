@@ -24,7 +24,7 @@ export interface TestUi {
 export async function startTestUi(options: { dataDir?: string | null; staticDir?: string } = {}): Promise<TestUi> {
   const root = await mkdtemp(join(tmpdir(), 'tradeflow-ui-'));
   const store = await BacktestStore.open({ root: join(root, 'store') });
-  const ui = await startUiServer({ store, runBacktest: backtestRunner({ store, resultsDir: null }), port: 0, dataDir: options.dataDir ?? null, staticDir: options.staticDir });
+  const ui = await startUiServer({ store, runBacktest: backtestRunner({ store, resultsDir: join(root, 'results') }), port: 0, dataDir: options.dataDir ?? null, staticDir: options.staticDir });
   return {
     ui,
     store,
