@@ -1,0 +1,325 @@
+/**
+ * Running a sweep: the grid (expandSweep) cut into chunks by grid index, the chunks run on a
+ * worker pool, each finished chunk made durable before it counts (journal.ts), and at the end
+ * one Parquet table of every combination plus the best ones by the objective.
+ *
+ *   const { results, progress } = runSweep(topologyWithLists, { workers: 2 });
+ *   for await (const p of progress) console.log(`${p.done}/${p.total}`);
+ *   const { best, parquet } = await results;
+ *
+ * The folder `results/sweeps/<name>/<config hash>` (or `outDir`) belongs to one grid: started
+ * again with the same config, a sweep checks the chunks already finished, skips them and
+ * computes only the rest, and the final table is the same, byte for byte, as an uninterrupted
+ * run's. With `engine: replay` (the default) every distinct strategy instance is generated once
+ * into signal stores inside that folder, then the portfolios of each chunk are batch-replayed.
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BacktestStore } from '../stores/backtests/index.ts';
+import { TopologyError } from '../topology/load.ts';
+import { chunksOf, type Chunk } from './chunks.ts';
+import { expandSweep, type SweepCombination, type SweepExpansion } from './expand.ts';
+import { lockSweepFolder } from './folder-lock.ts';
+import { SweepJournal } from './journal.ts';
+import { objectiveValue } from './objective.ts';
+import { createTaskRunner, type TaskRunner } from './pool.ts';
+import { LatestChannel, rateAndEta, type SweepProgress } from './progress.ts';
+import { withRanks, writeSweepParquet, type SweepRow } from './results.ts';
+import { signalGroups, type SignalGroup } from './signal-groups.ts';
+import type { SweepSettings } from './settings.ts';
+import type { SweepJob, SweepTaskResult } from './worker.ts';
+
+export interface RunSweepOptions {
+  /** Worker threads (default: os.availableParallelism()); 1 runs in the calling thread. */
+  readonly workers?: number;
+  /** The sweep's folder (default `results/sweeps/<name>/<config hash, 16 digits>` under the working directory). */
+  readonly outDir?: string;
+  /** Relative data paths of the topology resolve against this folder (default: the working directory). */
+  readonly baseDir?: string;
+  /** Stops the sweep: finished chunks are kept, the results promise rejects with SweepInterruptedError. */
+  readonly signal?: AbortSignal;
+  /** How many of the best combinations the result lists (default: the topology's sweep.top). */
+  readonly top?: number;
+  /** Names the config in error messages (default `topology`). */
+  readonly label?: string;
+  /** Also store every combination (curve and trades) in this BacktestStore folder, chunk by chunk. */
+  readonly backtestStore?: string;
+}
+
+export interface SweepStats {
+  readonly workers: number;
+  /** Wall time of the whole call, and of its phases, ms. */
+  readonly durationMs: number;
+  readonly signalsMs: number;
+  readonly combinationsMs: number;
+  readonly assembleMs: number;
+  /** Strategy instances generated now (engine replay), and found already stored. */
+  readonly instancesGenerated: number;
+  readonly instancesSkipped: number;
+  /** Sum over the combinations computed now of (strategies traded x bars of each strategy's input). */
+  readonly strategyBars: number;
+  /** Combinations computed now per second of the whole call, and strategy-bars per second. */
+  readonly combinationsPerSecond: number;
+  readonly strategyBarsPerSecond: number;
+}
+
+export interface SweepResult {
+  readonly name: string;
+  readonly configHash: string;
+  /** The sweep's folder and its result table (one row per combination). */
+  readonly dir: string;
+  readonly parquet: string;
+  readonly total: number;
+  /** Combinations computed by this call, and those finished by an earlier (interrupted) run and skipped. */
+  readonly computed: number;
+  readonly resumed: number;
+  readonly chunks: { readonly total: number; readonly computed: number; readonly resumed: number };
+  readonly parameters: readonly string[];
+  readonly settings: SweepSettings;
+  /** The best `top` combinations, best first. */
+  readonly best: readonly SweepRow[];
+  readonly stats: SweepStats;
+}
+
+export interface SweepRun {
+  /** Known before anything runs. */
+  readonly dir: string;
+  readonly configHash: string;
+  readonly total: number;
+  readonly expansion: SweepExpansion;
+  readonly results: Promise<SweepResult>;
+  /** The latest progress, until the sweep ends (successfully or not). */
+  readonly progress: AsyncIterable<SweepProgress>;
+}
+
+/** The sweep was stopped (signal aborted, Ctrl-C); what finished is kept in `dir`. */
+export class SweepInterruptedError extends Error {
+  override name = 'SweepInterruptedError';
+  constructor(
+    readonly dir: string,
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`sweep interrupted: ${done} of ${total} combinations are finished and kept in ${dir}; run the same sweep again to resume (only the rest is computed)`);
+  }
+}
+
+/** A bad option: nothing has run or been written. */
+export class SweepOptionsError extends Error {
+  override name = 'SweepOptionsError';
+}
+
+const isExpansion = (x: unknown): x is SweepExpansion =>
+  typeof x === 'object' && x !== null && 'combinations' in x && 'configHash' in x && 'config' in x && 'settings' in x;
+
+function checkOptions(options: RunSweepOptions): number {
+  const workers = options.workers ?? availableParallelism();
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 256) throw new SweepOptionsError(`workers must be a whole number from 1 to 256, got ${String(options.workers)}`);
+  if (options.top !== undefined && (!Number.isSafeInteger(options.top) || options.top < 1)) throw new SweepOptionsError(`top must be a whole number >= 1, got ${String(options.top)}`);
+  if (options.outDir !== undefined && (typeof options.outDir !== 'string' || options.outDir === '')) throw new SweepOptionsError('outDir must be a non-empty path');
+  return workers;
+}
+
+/** The default folder of a sweep: one per grid, named by the expanded config's hash. */
+export function defaultSweepDir(expansion: SweepExpansion): string {
+  return resolve('results', 'sweeps', expansion.config.name, expansion.configHash.slice(0, 16));
+}
+
+/**
+ * Starts a sweep of a topology with lists or ranges in it (or of an expansion already made).
+ * A bad config or option throws here (TopologyError, SweepOptionsError) before anything
+ * runs; everything later rejects `results`.
+ */
+export function runSweep(config: unknown, options: RunSweepOptions = {}): SweepRun {
+  const workers = checkOptions(options);
+  const expansion = isExpansion(config) ? config : expandSweep(config, options.label ?? 'topology');
+  if (expansion.combinations.length === 0) throw new TopologyError(options.label ?? 'topology', ['portfolios: the grid has no combination (no portfolio?)']);
+  const dir = options.outDir !== undefined ? resolve(options.outDir) : defaultSweepDir(expansion);
+  const channel = new LatestChannel<SweepProgress>();
+  const results = execute(expansion, dir, workers, options, channel);
+  results.then(() => channel.close(), () => channel.close());
+  return { dir, configHash: expansion.configHash, total: expansion.combinations.length, expansion, results, progress: channel };
+}
+
+interface Counters {
+  groupsDone: number;
+  groupsTotal: number;
+  done: number;
+  resumed: number;
+  computed: number;
+  strategyBars: number;
+  generated: number;
+  skippedInstances: number;
+}
+
+async function execute(expansion: SweepExpansion, dir: string, workers: number, options: RunSweepOptions, channel: LatestChannel<SweepProgress>): Promise<SweepResult> {
+  const started = performance.now();
+  const { settings, combinations } = expansion;
+  const total = combinations.length;
+  const baseDir = resolve(options.baseDir ?? process.cwd());
+  const chunks = chunksOf(total, settings.chunk_size);
+  const hashOf = (index: number) => combinations[index].hash;
+  const release = await lockSweepFolder(dir);
+  let runner: TaskRunner | null = null;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const journal = await SweepJournal.open(dir, {
+      name: expansion.config.name, configHash: expansion.configHash, combinations: total, chunkSize: settings.chunk_size, engine: settings.engine, parameters: expansion.parameters,
+    });
+    const finished = await journal.finishedChunks(chunks, hashOf);
+    const todo = chunks.filter((c) => !finished.has(c.chunk));
+    const c: Counters = { groupsDone: 0, groupsTotal: 0, done: 0, resumed: 0, computed: 0, strategyBars: 0, generated: 0, skippedInstances: 0 };
+    for (const chunk of chunks) if (finished.has(chunk.chunk)) c.resumed += chunk.end - chunk.start;
+    c.done = c.resumed;
+
+    const groups = settings.engine === 'replay' ? signalGroups(expansion.config, join(dir, 'signals')) : [];
+    const needed = neededGroups(groups, todo, combinations);
+    c.groupsTotal = needed.length;
+    let signalsMs = 0;
+    let combinationsMs = 0;
+    let phase: SweepProgress['phase'] = needed.length > 0 ? 'signals' : 'combinations';
+    let computeStarted = performance.now();
+    const report = () => {
+      const computeMs = phase === 'combinations' ? performance.now() - computeStarted : 0;
+      const { rate, etaMs } = rateAndEta(c.computed, total - c.done, computeMs);
+      channel.push({ phase, done: c.done, total, resumed: c.resumed, groupsDone: c.groupsDone, groupsTotal: c.groupsTotal, rate, etaMs, elapsedMs: performance.now() - started });
+    };
+    report();
+
+    if (todo.length > 0) {
+      if (options.signal?.aborted) throw new SweepInterruptedError(dir, c.done, total);
+      const job: SweepJob = { expansion, baseDir, engine: settings.engine, groups, details: options.backtestStore !== undefined };
+      runner = createTaskRunner(job, Math.min(workers, Math.max(todo.length, needed.length)));
+      const active = runner;
+      const store = options.backtestStore !== undefined ? await BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
+      try {
+        const t0 = performance.now();
+        await inLanes(needed, active.threads, stop, async (group) => {
+          const r = await active.run({ kind: 'generate', group: group.group }, stop.signal);
+          if (r.kind !== 'generate') throw new Error('sweep: a generate task returned something else');
+          c.generated += r.computed;
+          c.skippedInstances += r.skipped;
+          c.groupsDone++;
+          report();
+        });
+        signalsMs = performance.now() - t0;
+        phase = 'combinations';
+        computeStarted = performance.now();
+        report();
+        // One more lane than threads keeps a task queued while a finished chunk is being committed.
+        await inLanes(todo, active.threads === 1 ? 1 : active.threads + 1, stop, async (chunk) => {
+          const r = await active.run({ kind: 'chunk', chunk }, stop.signal);
+          if (r.kind !== 'chunk') throw new Error('sweep: a chunk task returned something else');
+          await commitChunk(journal, chunk, r, store, expansion);
+          c.done += chunk.end - chunk.start;
+          c.computed += chunk.end - chunk.start;
+          c.strategyBars += r.stats.strategyBars;
+          report();
+        });
+        combinationsMs = performance.now() - computeStarted;
+      } catch (error) {
+        if (options.signal?.aborted) throw new SweepInterruptedError(dir, c.done, total);
+        throw error;
+      } finally {
+        await store?.close();
+      }
+    }
+
+    const t1 = performance.now();
+    const rows = await assembleRows(journal, chunks, expansion);
+    const parquet = join(dir, 'sweep.parquet');
+    await writeSweepParquet(parquet, rows, { name: expansion.config.name, configHash: expansion.configHash, parameters: expansion.parameters, objective: settings.objective });
+    const assembleMs = performance.now() - t1;
+    const top = options.top ?? settings.top;
+    const best = [...rows].sort((a, b) => a.rank - b.rank).slice(0, top);
+    const durationMs = performance.now() - started;
+    report();
+    return {
+      name: expansion.config.name,
+      configHash: expansion.configHash,
+      dir,
+      parquet,
+      total,
+      computed: c.computed,
+      resumed: c.resumed,
+      chunks: { total: chunks.length, computed: todo.length, resumed: chunks.length - todo.length },
+      parameters: expansion.parameters,
+      settings,
+      best,
+      stats: {
+        workers: runner?.threads ?? 0,
+        durationMs,
+        signalsMs,
+        combinationsMs,
+        assembleMs,
+        instancesGenerated: c.generated,
+        instancesSkipped: c.skippedInstances,
+        strategyBars: c.strategyBars,
+        combinationsPerSecond: durationMs > 0 ? c.computed / (durationMs / 1000) : 0,
+        strategyBarsPerSecond: durationMs > 0 ? c.strategyBars / (durationMs / 1000) : 0,
+      },
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+    await runner?.close();
+    await release();
+  }
+}
+
+/** The signal groups holding a strategy that an unfinished chunk trades. */
+function neededGroups(groups: readonly SignalGroup[], todo: readonly Chunk[], combinations: readonly SweepCombination[]): SignalGroup[] {
+  if (groups.length === 0 || todo.length === 0) return [];
+  const ids = new Set<string>();
+  for (const chunk of todo) for (let i = chunk.start; i < chunk.end; i++) for (const id of combinations[i].strategyIds) ids.add(id);
+  // Classifiers live in group 0: any replay with classifiers needs it.
+  return groups.filter((g) => (g.group === 0 && g.classifierIds.length > 0) || g.strategyIds.some((id) => ids.has(id)));
+}
+
+/**
+ * Runs `task` over `items` with at most `lanes` at a time, in item order. The first failure
+ * stops new items and aborts the tasks in flight (through `stop`), and is rethrown once every
+ * lane has settled, so no commit is left half-done behind the caller's back.
+ */
+async function inLanes<T>(items: readonly T[], lanes: number, stop: AbortController, task: (item: T) => Promise<void>): Promise<void> {
+  const { signal } = stop;
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const lane = async () => {
+    while (failure === null && !signal.aborted && next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+        stop.abort();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  if (signal.aborted) throw new Error('sweep stopped');
+}
+
+async function commitChunk(journal: SweepJournal, chunk: Chunk, r: Extract<SweepTaskResult, { kind: 'chunk' }>, store: BacktestStore | null, expansion: SweepExpansion): Promise<void> {
+  if (store && r.backtests) {
+    const sweepId = `${expansion.config.name}/${expansion.configHash.slice(0, 16)}`;
+    await store.storeMany(r.backtests.map((b) => ({ ...b, sweepId })));
+  }
+  await journal.commit(chunk, r.rows, r.stats);
+}
+
+async function assembleRows(journal: SweepJournal, chunks: readonly Chunk[], expansion: SweepExpansion): Promise<SweepRow[]> {
+  const { combinations, settings } = expansion;
+  const hashOf = (index: number) => combinations[index].hash;
+  const rows: Omit<SweepRow, 'rank'>[] = [];
+  for (const chunk of chunks) {
+    for (const row of await journal.readRows(chunk, hashOf)) {
+      const combination = combinations[row.index];
+      rows.push({ index: row.index, hash: row.hash, portfolioId: combination.portfolioId, params: combination.params, metrics: row.metrics, objective: objectiveValue(row.metrics, settings.objective) });
+    }
+  }
+  return withRanks(rows);
+}

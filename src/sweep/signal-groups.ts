@@ -1,0 +1,42 @@
+/**
+ * engine: replay. Every distinct strategy instance of the grid is generated once into a
+ * signal store under the sweep's folder, then the chunks replay their portfolios from it.
+ * Generation is split into groups (consecutive instances of the expanded config, so variants
+ * of one strategy, which share features, stay together), each with its own store: groups run
+ * in parallel on the pool without two writers ever touching one store. The split depends only
+ * on the grid, so a resumed sweep finds its groups (and skips what they already hold).
+ */
+import { join } from 'node:path';
+import type { TopologyConfig } from '../topology/schema.ts';
+
+export interface SignalGroup {
+  readonly group: number;
+  /** The group's signal store (absolute). */
+  readonly dir: string;
+  readonly strategyIds: readonly string[];
+  /** Classifiers are generated once, with group 0. */
+  readonly classifierIds: readonly string[];
+}
+
+/**
+ * At most this many groups, enough to keep many workers busy; at least this many instances
+ * per group, since each group is one pass over all the bars, and variants share features.
+ */
+export const MAX_SIGNAL_GROUPS = 16;
+export const MIN_GROUP_SIZE = 4;
+
+export function signalGroups(config: TopologyConfig, signalsRoot: string): SignalGroup[] {
+  const ids = config.strategies.map((s) => s.id);
+  const count = Math.max(1, Math.min(MAX_SIGNAL_GROUPS, Math.ceil(ids.length / MIN_GROUP_SIZE)));
+  const size = Math.ceil(ids.length / count);
+  const groups: SignalGroup[] = [];
+  for (let g = 0; g * size < ids.length; g++) {
+    groups.push({
+      group: g,
+      dir: join(signalsRoot, `g${String(g).padStart(2, '0')}`),
+      strategyIds: ids.slice(g * size, (g + 1) * size),
+      classifierIds: g === 0 ? config.classifiers.map((c) => c.id) : [],
+    });
+  }
+  return groups;
+}
