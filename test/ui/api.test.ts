@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DATA_DIR } from '../../src/ui/catalog.ts';
 import { rawRequest, seedBacktest, seedSweep, startTestUi, type TestUi } from './helpers.ts';
 
 let t: TestUi;
@@ -210,5 +211,48 @@ describe('the API at work', () => {
     expect(res.series.map((s: any) => s.summary.id)).toEqual([seeded[0], seeded[1]]);
     expect(res.series[0].ts).toHaveLength(300);
     expect(res.series[0].equity[0]).toBe(100_000);
+  });
+});
+
+async function waitJob(base: TestUi, id: string) {
+  for (let i = 0; i < 400; i++) {
+    const job = (await (await fetch(new URL(`/api/jobs/${id}`, base.url))).json()).job;
+    if (job.status === 'done' || job.status === 'failed') return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('job did not finish');
+}
+
+describe('runs on other sources', () => {
+  it('a pairs strategy on two synthetic inputs stores one backtest with both symbols', async () => {
+    const res = await run({ strategy: 'pairs_zscore', params: { period: 30 }, data: [{ source: 'synthetic', symbol: 'PA', bars: 300 }, { source: 'synthetic', symbol: 'PB', bars: 300, seed: 9 }] });
+    expect(res.status).toBe(202);
+    const job = await waitJob(t, res.json.job.id);
+    expect(job.status).toBe('done');
+    const [summary] = await t.store.bulkGet(job.backtestIds);
+    expect(summary.symbols).toEqual(['PA', 'PB']);
+    expect(summary.strategy).toBe('pairs_zscore');
+  });
+
+  const GOOG = join(DEFAULT_DATA_DIR, 'GOOG_1d.csv');
+  it.skipIf(!existsSync(GOOG))('a file of the shared data folder, chosen by its id (skipped without ../shared/data)', async () => {
+    const files = await startTestUi({ dataDir: DEFAULT_DATA_DIR });
+    try {
+      const meta = await (await fetch(new URL('/api/meta', files.url))).json();
+      expect(meta.sources.find((s: any) => s.id === 'GOOG_1d.csv')).toEqual({ id: 'GOOG_1d.csv', kind: 'file', label: 'GOOG 1d (GOOG_1d.csv)', symbol: 'GOOG', timeframe: '1d' });
+      expect(meta.sources.some((s: any) => s.id === 'lean_factor_files.csv')).toBe(false);
+      const bad = await fetch(new URL('/api/runs', files.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'sma_crossover', data: [{ source: 'GOOG_1d.csv', symbol: 'X' }] }) });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error).toMatch(/data\[0\]: symbol only apply to the synthetic source/);
+      const res = await fetch(new URL('/api/runs', files.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'sma_crossover', data: [{ source: 'GOOG_1d.csv' }] }) });
+      const job = await waitJob(files, (await res.json()).job.id);
+      expect(job.status).toBe('done');
+      expect(job.progress).toEqual({ done: 2148, total: 2148 });
+      const [summary] = await files.store.bulkGet(job.backtestIds);
+      // the first equity point is at the close of the first bar (2004-08-19, New York midnight + 1d)
+      expect(summary).toMatchObject({ symbol: 'GOOG', timeframe: '1d', start: Date.parse('2004-08-20T04:00:00Z') });
+    } finally {
+      await files.close();
+    }
   });
 });
