@@ -73,6 +73,8 @@ export class PortfolioContainer extends Container implements AccountView {
     private readonly tradedStreams: readonly number[],
     private readonly orderIds: { next(): number },
     context: RunContext,
+    /** Signals before this time are ignored (data.window: the bars before only warm up). */
+    private readonly activeFrom = -Infinity,
   ) {
     super(`portfolio.${config.id}`, 'portfolio', context);
     this.cash = config.initial_cash;
@@ -176,6 +178,7 @@ export class PortfolioContainer extends Container implements AccountView {
   }
 
   private onSignal(event: RuntimeEvent<'SIGNAL'>): void {
+    if (event.ts < this.activeFrom) return;
     this.signalsReceived++;
     const { strategyId, value, legs } = event.payload;
     let weightSum = 0;

@@ -9,6 +9,7 @@
  * the open, then the bar's close is marked on the shared PriceBoard), then the portfolios
  * with stops on that stream, then whatever produces signals (features or the stored signals).
  */
+import { windowActiveFrom } from './window.ts';
 import { Container, RunContext } from '../core/container.ts';
 import { EventIdSequence } from '../core/events.ts';
 import { EventTracer } from '../core/tracer.ts';
@@ -62,7 +63,7 @@ export function buildGraph(plan: Plan, series: readonly BarSeries[], replayInput
     const legStreams = new Map(plan.strategies.map((s) => [s.id, s.inputs.slice(0, s.legWeights.length).map(indexOf)]));
     portfolios = plan.portfolios.map((p) => {
       const traded = [...new Set(p.config.strategies.flatMap((id) => legStreams.get(id) ?? []))];
-      const portfolio = root.addChild(new PortfolioContainer(p.config, p.execution, series, board, traded, orderIds, context));
+      const portfolio = root.addChild(new PortfolioContainer(p.config, p.execution, series, board, traded, orderIds, context, windowActiveFrom(plan.config.data.window, series)));
       execution!.registerAccount(p.config.id, portfolio, p.execution);
       return portfolio;
     });

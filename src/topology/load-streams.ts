@@ -4,6 +4,7 @@
  * from the store or from a verified snapshot of it, synthetic streams from the seeded
  * generator, resampled streams from their (already loaded) source.
  */
+import { cutAtWindowEnd } from './window.ts';
 import { loadBars } from '../data/load-bars.ts';
 import { resampleBars } from '../data/resample.ts';
 import { generateSyntheticBars } from '../data/synthetic.ts';
@@ -74,7 +75,7 @@ export async function loadStreams(plan: Plan): Promise<LoadedStreams> {
     }
   }
   return {
-    series: plan.streams.map((s) => byId.get(s.id)!),
+    series: cutAtWindowEnd(plan.config.data.window, plan.streams.map((s) => byId.get(s.id)!)),
     skipped,
     snapshot: snapshotView ? { id: snapshotView.snapshot.id, rootHash: snapshotView.snapshot.rootHash, store: snapshotView.root } : null,
   };

@@ -2,6 +2,7 @@
  * Runs a built graph to completion: SYSTEM_START, every bar in clock order, SYSTEM_STOP,
  * then the metrics of each portfolio. Synchronous and deterministic: nothing waits on timers.
  */
+import { curveFrom, windowActiveFrom } from './window.ts';
 import { HandlerFailure } from '../core/bus.ts';
 import { buildSchedule } from '../clock/schedule.ts';
 import { buildEquityCurves } from '../portfolio/equity-curve.ts';
@@ -117,7 +118,8 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
     throw error;
   }
   // Equity curves are part of the portfolios' work: timed with the loop.
-  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger));
+  const activeFrom = windowActiveFrom(plan.config.data.window, series);
+  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
   options.onProgress?.({ done: schedule.length, total: schedule.length });
   root.stop();

@@ -105,6 +105,15 @@ const TopologyShape = z.strictObject({
     /** Read every store stream from this verified snapshot of data.store; refuse to run if it does not verify. */
     snapshot: z.string().min(1).optional(),
     streams: z.array(StreamSchema).min(1),
+    /**
+     * Run over part of the data, by bar index of the first stream (src/topology/window.ts):
+     * nothing closing after base bar end_bar - 1 is loaded; portfolios act, and their curves
+     * start, from the close of base bar start_bar (the bars before warm indicators up).
+     */
+    window: z
+      .strictObject({ start_bar: z.int().nonnegative().default(0), end_bar: z.int().positive().optional() })
+      .refine((w) => w.end_bar === undefined || w.end_bar > w.start_bar, { message: 'end_bar must be greater than start_bar', path: ['end_bar'] })
+      .optional(),
   }),
   classifiers: z.array(ClassifierConfigSchema).default([]),
   strategies: z.array(StrategyConfigSchema).min(1),

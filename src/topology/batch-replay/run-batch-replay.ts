@@ -17,6 +17,7 @@ import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
 import { indexReplayRows } from './replay-rows.ts';
 import { PortfolioSimulator } from './simulate-portfolio.ts';
 import { buildTimeline } from './timeline.ts';
+import { curveFrom, windowActiveFrom } from '../window.ts';
 
 export interface BatchReplayOptions {
   readonly runId: string;
@@ -42,8 +43,9 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
     }
     throw error;
   }
-  const simulated = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows).run());
-  const curves = buildEquityCurves(schedule, series, simulated.map((s) => s.ledger));
+  const activeFrom = windowActiveFrom(plan.config.data.window, series);
+  const simulated = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows, activeFrom).run());
+  const curves = buildEquityCurves(schedule, series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
 
   const results: PortfolioResult[] = plan.portfolios.map((p, i) => ({

@@ -171,6 +171,8 @@ export class PortfolioSimulator {
     private readonly series: readonly BarSeries[],
     private readonly timeline: Timeline,
     rows: IndexedReplayRows,
+    /** Signals before this time are ignored (data.window), as by the portfolio container. */
+    private readonly activeFrom = -Infinity,
   ) {
     this.pos = timeline.pos;
     this.tickOf = timeline.tickOf;
@@ -462,6 +464,7 @@ export class PortfolioSimulator {
   // ---- a stored signal ----
 
   private onSignal(src: StrategySignals, local: number, k: number): void {
+    if (this.timeline.schedule.closeTime[src.at[k]] < this.activeFrom) return;
     this.signalsReceived++;
     const r0 = src.start[k];
     const r1 = src.start[k + 1];
