@@ -216,7 +216,7 @@ describe('the API at work', () => {
 
 async function waitJob(base: TestUi, id: string) {
   for (let i = 0; i < 400; i++) {
-    const job = (await (await fetch(new URL(`/api/jobs/${id}`, base.url))).json()).job;
+    const job = ((await (await fetch(new URL(`/api/jobs/${id}`, base.url))).json()) as any).job;
     if (job.status === 'done' || job.status === 'failed') return job;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -238,14 +238,14 @@ describe('runs on other sources', () => {
   it.skipIf(!existsSync(GOOG))('a file of the shared data folder, chosen by its id (skipped without ../shared/data)', async () => {
     const files = await startTestUi({ dataDir: DEFAULT_DATA_DIR });
     try {
-      const meta = await (await fetch(new URL('/api/meta', files.url))).json();
+      const meta: any = await (await fetch(new URL('/api/meta', files.url))).json();
       expect(meta.sources.find((s: any) => s.id === 'GOOG_1d.csv')).toEqual({ id: 'GOOG_1d.csv', kind: 'file', label: 'GOOG 1d (GOOG_1d.csv)', symbol: 'GOOG', timeframe: '1d' });
       expect(meta.sources.some((s: any) => s.id === 'lean_factor_files.csv')).toBe(false);
       const bad = await fetch(new URL('/api/runs', files.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'sma_crossover', data: [{ source: 'GOOG_1d.csv', symbol: 'X' }] }) });
       expect(bad.status).toBe(400);
-      expect((await bad.json()).error).toMatch(/data\[0\]: symbol only apply to the synthetic source/);
+      expect(((await bad.json()) as any).error).toMatch(/data\[0\]: symbol only apply to the synthetic source/);
       const res = await fetch(new URL('/api/runs', files.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy: 'sma_crossover', data: [{ source: 'GOOG_1d.csv' }] }) });
-      const job = await waitJob(files, (await res.json()).job.id);
+      const job = await waitJob(files, ((await res.json()) as any).job.id);
       expect(job.status).toBe('done');
       expect(job.progress).toEqual({ done: 2148, total: 2148 });
       const [summary] = await files.store.bulkGet(job.backtestIds);
