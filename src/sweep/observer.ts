@@ -11,7 +11,8 @@
  *   id until they close, so that map is bounded by the positions open at once.
  * - its equity stream: the points of its equity curve, one per clock tick, produced after the
  *   bar loop from its fill ledger and the run's tick marks (visitEquity, the streaming twin of
- *   buildEquityCurve): no per-bar work in the loop, the same numbers as the curve to the bit.
+ *   buildEquityCurve): no per-bar work in the loop, the same numbers as the curve to the bit;
+ *   under data.window, from the tick of the window's start on, as the run's curves.
  *
  * Event memory is bounded by the engine's tracer (engine.trace.retention): use `none` (keeps
  * nothing) or `trade_complete` (keeps the chains of open positions) in sweeps; runWithObservers
@@ -24,6 +25,7 @@ import { tickMarks, type TickMarks } from '../portfolio/equity-curve.ts';
 import { visitEquity } from '../portfolio/equity-stream.ts';
 import type { Graph } from '../topology/build.ts';
 import { runGraph, type RunOptions, type RunOutcome } from '../topology/run.ts';
+import { windowActiveFrom } from '../topology/window.ts';
 import { objectiveValue, type Objective } from './objective.ts';
 import { StreamingMetrics, type StreamingMetricsOptions } from './streaming-metrics.ts';
 
@@ -55,13 +57,13 @@ export interface AttachedObservers {
 
 /**
  * Periods per year of a run, as portfolioOutcomesWithMetrics derives it: the config's override,
- * or from the shortest timeframe and the shared tick times.
+ * or from the shortest timeframe and the tick times of the curves (from the window start on).
  */
-function runPeriodsPerYear(graph: Graph, marks: TickMarks): number {
+function runPeriodsPerYear(graph: Graph, curveTs: Float64Array): number {
   const config = graph.plan.config;
   if (config.metrics.periods_per_year !== undefined) return config.metrics.periods_per_year;
   const minTimeframe = Math.min(...graph.series.map((s) => s.timeframeMs));
-  return periodsPerYear(minTimeframe, marks.ts, config.data.timezone);
+  return periodsPerYear(minTimeframe, curveTs, config.data.timezone);
 }
 
 /**
@@ -73,7 +75,12 @@ function runPeriodsPerYear(graph: Graph, marks: TickMarks): number {
 export function attachObservers(graph: Graph, objective: Objective): AttachedObservers {
   if (graph.root.state !== 'created') throw new Error(`attachObservers: the graph must not have run yet (root is ${graph.root.state})`);
   const marks = tickMarks(buildSchedule(graph.series), graph.series);
-  const P = graph.portfolios.length > 0 ? runPeriodsPerYear(graph, marks) : 1;
+  // With data.window the curves (and so the metrics) start at the close of start_bar: the
+  // ticks before only warmed the indicators up (src/topology/window.ts, run.ts).
+  const activeFrom = windowActiveFrom(graph.plan.config.data.window, graph.series);
+  let first = 0;
+  while (first < marks.ts.length && marks.ts[first] < activeFrom) first++;
+  const P = graph.portfolios.length > 0 ? runPeriodsPerYear(graph, marks.ts.subarray(first)) : 1;
   const rf = graph.plan.config.metrics.risk_free_rate;
   const bus = graph.root.bus;
   const observers = graph.portfolios.map((portfolio) => {
@@ -101,7 +108,9 @@ export function attachObservers(graph: Graph, objective: Objective): AttachedObs
       finished = true;
       return graph.portfolios.map((portfolio, i) => {
         const observer = observers[i];
-        visitEquity(marks, portfolio.ledger, (_tick, ts, equity, exposed) => observer.onEquity(ts, equity, exposed));
+        visitEquity(marks, portfolio.ledger, (tick, ts, equity, exposed) => {
+          if (tick >= first) observer.onEquity(ts, equity, exposed);
+        });
         const metrics = observer.result(P);
         return { id: portfolio.config.id, metrics, objective: objectiveValue(metrics, objective) };
       });

@@ -17,12 +17,13 @@ import { buildGraph } from '../../src/topology/build.ts';
 import { runGraph } from '../../src/topology/run.ts';
 import { expectSameMetrics } from './observer-helpers.ts';
 
-function topology(options: { timeframe: string; bars: number; retention: string; rf: number }) {
+function topology(options: { timeframe: string; bars: number; retention: string; rf: number; window?: { start_bar: number; end_bar?: number } }) {
   const tf = options.timeframe;
   return {
     name: 'observer-run',
     data: {
       timezone: 'UTC',
+      ...(options.window ? { window: options.window } : {}),
       streams: [
         { symbol: 'AAA', timeframe: tf, synthetic: { seed: 11, bars: options.bars, start_price: 100 } },
         { symbol: 'BBB', timeframe: tf, synthetic: { seed: 12, bars: options.bars, start_price: 40 } },
@@ -53,11 +54,12 @@ async function graphOf(config: unknown) {
 }
 
 describe('observers on real runs', () => {
-  for (const [retention, timeframe, rf] of [
-    ['none', '1d', 0], ['trade_complete', '1d', 0.03], ['window', '1h', 0.02], ['none', '5m', 0],
+  for (const [retention, timeframe, rf, window] of [
+    ['none', '1d', 0, undefined], ['trade_complete', '1d', 0.03, undefined], ['window', '1h', 0.02, undefined], ['none', '5m', 0, undefined],
+    ['none', '1d', 0.01, { start_bar: 600, end_bar: 1400 }], ['trade_complete', '1h', 0, { start_bar: 300 }],
   ] as const) {
-    it(`every portfolio's streamed metrics equal the run's batch metrics (trace ${retention}, ${timeframe}, rf ${rf})`, async () => {
-      const { graph } = await graphOf(topology({ timeframe, bars: 1500, retention, rf }));
+    it(`every portfolio's streamed metrics equal the run's batch metrics (trace ${retention}, ${timeframe}, rf ${rf}, window ${JSON.stringify(window)})`, async () => {
+      const { graph } = await graphOf(topology({ timeframe, bars: 1500, retention, rf, window }));
       const observed = runWithObservers(graph, { weights: { sharpe: 1, max_drawdown: 2 } });
       const { outcome } = observed;
       expect(observed.portfolios.map((p) => p.id)).toEqual(['trend', 'two', 'pair', 'open_end']);
@@ -75,6 +77,7 @@ describe('observers on real runs', () => {
       expect(outcome.portfolios[2].result.trades.some((t) => t.stream === 'BBB_' + timeframe)).toBe(true);
       expect(outcome.portfolios[3].result.equity.exposed.at(-1)).toBe(1);
       if (retention === 'none') expect(outcome.trace.retained).toBe(0);
+      if (window) expect(outcome.portfolios[0].metrics.periods).toBeLessThan(1500 - window.start_bar);
     });
   }
 
