@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { TopologyError } from '../topology/load.ts';
 import { expandSweep } from '../sweep/expand.ts';
 import { describeObjective } from '../sweep/objective.ts';
@@ -44,9 +44,13 @@ function readYaml(path: string): Record<string, unknown> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TopologyError(path, [code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read: ${(error as Error).message}`]);
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new TopologyError(path, doc.errors.map((e) => `${path}:${e.linePos?.[0].line ?? '?'}:${e.linePos?.[0].col ?? '?'} YAML: ${e.message.split('\n')[0]}`));
+    throw new TopologyError(path, doc.errors.map((e) => {
+      const at = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      return `${path}:${at.line}:${at.col} YAML: ${e.message.split('\n')[0]}`;
+    }));
   }
   const raw: unknown = doc.toJS();
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TopologyError(path, ['(top level): the top level must be a mapping (name, data, strategies, portfolios, ..., or phases for a workflow)']);
