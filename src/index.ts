@@ -20,3 +20,10 @@ export {
   BacktestStore, BacktestStoreInputError, BacktestStoreLockedError, paramHash, exitRuleHash, normalizeExitRule, exitRuleFromRisk, backtestsOfRun,
   type BacktestInput, type BacktestSummary, type BacktestDetail, type BacktestFilters, type BacktestSort, type ExitRule, type TradeRow,
 } from './stores/backtests/index.ts';
+export {
+  runSweep, defaultSweepDir, SweepInterruptedError, SweepOptionsError,
+  type RunSweepOptions, type SweepRun, type SweepResult, type SweepStats,
+} from './sweep/run-sweep.ts';
+export { readSweepParquet, type SweepRow, type ParamValue } from './sweep/results.ts';
+export { SweepFolderError } from './sweep/journal.ts';
+export type { SweepProgress } from './sweep/progress.ts';
