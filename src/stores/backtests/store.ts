@@ -50,9 +50,14 @@ export class BacktestStoreClosedError extends Error {
 }
 
 let idCounter = 0;
+/**
+ * `bt-<8 random hex><creation ms, base 36><4 hex counter>`: unique (random, time and a
+ * per-process counter) and different from its neighbours in the first characters, which
+ * keeps the Parquet writer's per-row min/max string comparisons of backtest_id short.
+ */
 function newId(now: number): string {
   idCounter = (idCounter + 1) % 0x10000;
-  return `bt-${now.toString(36)}-${idCounter.toString(16).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+  return `bt-${randomBytes(4).toString('hex')}${now.toString(36)}${idCounter.toString(16).padStart(4, '0')}`;
 }
 
 async function inTransaction<T>(c: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
