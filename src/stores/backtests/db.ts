@@ -87,6 +87,17 @@ export const SCHEMA_SQL = [
   `INSERT INTO meta VALUES ('seq', '0') ON CONFLICT DO NOTHING`,
 ];
 
+/** The file is a backtest store of this schema version, or the error says what it is. */
+async function checkVersion(file: string, connection: DuckDBConnection): Promise<void> {
+  let version: unknown;
+  try {
+    version = (await connection.runAndReadAll(`SELECT value FROM meta WHERE key = 'version'`)).getRows()[0]?.[0];
+  } catch {
+    throw new Error(`${file} is a DuckDB database but not a backtest store (no meta table)`);
+  }
+  if (version !== SCHEMA_VERSION) throw new Error(`${file}: backtest store schema version ${String(version)}, this build reads version ${SCHEMA_VERSION}`);
+}
+
 export class Database {
   private instance: DuckDBInstance | null = null;
   private connection: DuckDBConnection | null = null;
@@ -145,6 +156,7 @@ export class Database {
         try {
           const connection = await instance.connect();
           if (effective === 'rw') for (const sql of SCHEMA_SQL) await connection.run(sql);
+          await checkVersion(this.file, connection);
           this.instance = instance;
           this.connection = connection;
           this.mode = effective;

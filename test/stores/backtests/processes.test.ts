@@ -4,6 +4,7 @@
  * or a clear error naming the file), and a writer killed mid-batch (nothing acknowledged lost).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -149,7 +150,10 @@ describe('the DuckDB file lock', () => {
       expect(error).toBeInstanceOf(BacktestStoreLockedError);
       expect((error as Error).message).toContain(join(root, 'backtests.duckdb'));
       expect((error as Error).message).toMatch(/locked by another process \(waited \d+ ms\)/);
-      // nothing half-stored: no file was left referenced, and the next call works once the lock is gone
+      // nothing half-stored: the batch's Parquet files (written before the lock was needed) are gone,
+      // and the next call works once the lock is gone
+      expect(readdirSync(join(root, 'equity'))).toEqual([]);
+      expect(readdirSync(join(root, 'trades'))).toEqual([]);
       holder.proc.kill('SIGKILL');
       await holder.done;
       expect(await store.getAll()).toEqual([]);

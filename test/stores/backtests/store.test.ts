@@ -330,6 +330,19 @@ describe('malformed input', () => {
     expect(existsSync(join(root, 'equity')) ? readdirSync(join(root, 'equity')).length : 0).toBe(before);
   });
 
+  it('a file that is not a backtest store is refused with its name', async () => {
+    const root = freshRoot();
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(root, { recursive: true });
+    const db = await DuckDBInstance.create(join(root, 'backtests.duckdb'));
+    const c = await db.connect();
+    await c.run('CREATE TABLE other (x INTEGER)');
+    c.closeSync();
+    db.closeSync();
+    await expect(BacktestStore.open({ root })).rejects.toThrow(`${join(root, 'backtests.duckdb')} is a DuckDB database but not a backtest store`);
+  });
+
   it('a closed store refuses to work', async () => {
     const s = await BacktestStore.open({ root: freshRoot() });
     await s.close();
