@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Everything is checked (the file, the grid, the options) before the folder is touched.
   const expansion = expandSweep(raw, file);
-  const run = runSweep(expansion, { workers: flags.workers, outDir: flags.out, top: flags.top, baseDir: dirname(resolve(file)), signal: controller.signal });
+  const run = runSweep(expansion, { workers: flags.workers, outDir: flags.out, top: flags.top, baseDir: dirname(resolve(file)), signal: controller.signal, label: file });
   const bar = progressBar(flags.json === true);
   const watching = (async () => {
     for await (const p of run.progress) bar(p);

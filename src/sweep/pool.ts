@@ -2,14 +2,29 @@
  * Where sweep tasks run: a piscina pool of worker threads (one task per thread at a time), or,
  * with one worker, the calling thread itself (no thread start-up, no copies). Either way a
  * task is a plain object in and a plain object out, and gives the same result.
+ *
+ * The bars are loaded once, by the calling thread, while the threads start; they go to the
+ * threads in SharedArrayBuffers (sent with every task, which costs a handle, not a copy), so
+ * the workers neither parse the data files again nor hold copies of them.
  */
 import { Piscina } from 'piscina';
+import type { BarSeries } from '../data/bar-series.ts';
 import { runSweepTask, type SweepJob, type SweepTask, type SweepTaskResult } from './worker.ts';
+import { TSX_ENTRY, workerEntry } from './worker-bundle.ts';
 
 export interface TaskRunner {
   readonly threads: number;
-  run(task: SweepTask, signal: AbortSignal): Promise<SweepTaskResult>;
+  /** Where tasks run: the calling thread, or threads loading the bundled worker or the TypeScript through tsx. */
+  readonly kind: 'in-process' | 'bundle' | 'tsx';
+  /** `data`: the sweep's bars (all streams), or null to let the worker load them. */
+  run(task: SweepTask, data: readonly BarSeries[] | null, signal: AbortSignal): Promise<SweepTaskResult>;
   close(): Promise<void>;
+}
+
+/** What a pool thread receives per task. */
+export interface PoolMessage {
+  readonly task: SweepTask;
+  readonly data: readonly BarSeries[] | null;
 }
 
 export class SweepAbortError extends Error {
@@ -21,19 +36,21 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 function inProcess(job: SweepJob): TaskRunner {
   return {
     threads: 1,
-    async run(task, signal) {
+    kind: 'in-process',
+    async run(task, data, signal) {
       // Let signals (Ctrl-C), progress readers and file writes in; a running chunk is synchronous.
       await yieldToEventLoop();
       if (signal.aborted) throw new SweepAbortError('sweep stopped');
-      return runSweepTask(job, task);
+      return runSweepTask(job, task, data);
     },
     async close() {},
   };
 }
 
-function threadPool(job: SweepJob, workers: number): TaskRunner {
+async function threadPool(job: SweepJob, workers: number): Promise<TaskRunner> {
+  const filename = await workerEntry();
   const pool = new Piscina({
-    filename: new URL('./worker-entry.mjs', import.meta.url).href,
+    filename,
     minThreads: workers,
     maxThreads: workers,
     concurrentTasksPerWorker: 1,
@@ -42,11 +59,22 @@ function threadPool(job: SweepJob, workers: number): TaskRunner {
   });
   return {
     threads: workers,
-    run: (task, signal) => pool.run(task, { signal }) as Promise<SweepTaskResult>,
+    kind: filename === TSX_ENTRY ? 'tsx' : 'bundle',
+    run: (task, data, signal) => pool.run({ task, data } satisfies PoolMessage, { signal }) as Promise<SweepTaskResult>,
     close: () => pool.destroy(),
   };
 }
 
-export function createTaskRunner(job: SweepJob, workers: number): TaskRunner {
+/** Bars in shared memory, for the threads (same values, same hash). */
+export function sharedSeries(series: readonly BarSeries[]): BarSeries[] {
+  const share = (a: Float64Array) => {
+    const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return series.map((s) => ({ ...s, start: share(s.start), open: share(s.open), high: share(s.high), low: share(s.low), close: share(s.close), volume: share(s.volume) }));
+}
+
+export async function createTaskRunner(job: SweepJob, workers: number): Promise<TaskRunner> {
   return workers === 1 ? inProcess(job) : threadPool(job, workers);
 }

@@ -13,8 +13,12 @@
  * run's. With `engine: replay` (the default) every distinct strategy instance is generated once
  * into signal stores inside that folder, then the portfolios of each chunk are batch-replayed.
  */
+import { existsSync, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BarSeries } from '../data/bar-series.ts';
+import { loadStreams } from '../topology/load-streams.ts';
+import { planTopology } from '../topology/plan.ts';
 import { BacktestStore } from '../stores/backtests/index.ts';
 import { TopologyError } from '../topology/load.ts';
 import { chunksOf, type Chunk } from './chunks.ts';
@@ -22,7 +26,7 @@ import { expandSweep, type SweepCombination, type SweepExpansion } from './expan
 import { lockSweepFolder } from './folder-lock.ts';
 import { SweepJournal } from './journal.ts';
 import { objectiveValue } from './objective.ts';
-import { createTaskRunner, type TaskRunner } from './pool.ts';
+import { createTaskRunner, sharedSeries, type TaskRunner } from './pool.ts';
 import { LatestChannel, rateAndEta, type SweepProgress } from './progress.ts';
 import { withRanks, writeSweepParquet, type SweepRow } from './results.ts';
 import { signalGroups, type SignalGroup } from './signal-groups.ts';
@@ -48,6 +52,8 @@ export interface RunSweepOptions {
 
 export interface SweepStats {
   readonly workers: number;
+  /** Where the tasks ran (null: nothing to compute). */
+  readonly runner: TaskRunner['kind'] | null;
   /** Wall time of the whole call, and of its phases, ms. */
   readonly durationMs: number;
   readonly signalsMs: number;
@@ -136,7 +142,7 @@ export function runSweep(config: unknown, options: RunSweepOptions = {}): SweepR
   if (expansion.combinations.length === 0) throw new TopologyError(options.label ?? 'topology', ['portfolios: the grid has no combination (no portfolio?)']);
   const dir = options.outDir !== undefined ? resolve(options.outDir) : defaultSweepDir(expansion);
   const channel = new LatestChannel<SweepProgress>();
-  const results = execute(expansion, dir, workers, options, channel);
+  const results = execute(expansion, dir, workers, options, channel, options.label ?? 'topology');
   results.then(() => channel.close(), () => channel.close());
   return { dir, configHash: expansion.configHash, total: expansion.combinations.length, expansion, results, progress: channel };
 }
@@ -152,13 +158,26 @@ interface Counters {
   skippedInstances: number;
 }
 
-async function execute(expansion: SweepExpansion, dir: string, workers: number, options: RunSweepOptions, channel: LatestChannel<SweepProgress>): Promise<SweepResult> {
+/** The sweep's bars, loaded once (errors name the topology and the stream). */
+async function loadData(expansion: SweepExpansion, baseDir: string, label: string): Promise<BarSeries[]> {
+  try {
+    return (await loadStreams(planTopology(expansion.config, baseDir))).series;
+  } catch (error) {
+    throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function execute(expansion: SweepExpansion, dir: string, workers: number, options: RunSweepOptions, channel: LatestChannel<SweepProgress>, label: string): Promise<SweepResult> {
   const started = performance.now();
   const { settings, combinations } = expansion;
   const total = combinations.length;
   const baseDir = resolve(options.baseDir ?? process.cwd());
   const chunks = chunksOf(total, settings.chunk_size);
   const hashOf = (index: number) => combinations[index].hash;
+  // A new folder that fails before any work started (bad data file...) is removed again.
+  const fresh = !existsSync(dir);
+  let workStarted = false;
+  let failed = false;
   const release = await lockSweepFolder(dir);
   let runner: TaskRunner | null = null;
   const stop = new AbortController();
@@ -191,13 +210,17 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
     if (todo.length > 0) {
       if (options.signal?.aborted) throw new SweepInterruptedError(dir, c.done, total);
       const job: SweepJob = { expansion, baseDir, engine: settings.engine, groups, details: options.backtestStore !== undefined };
-      runner = createTaskRunner(job, Math.min(workers, Math.max(todo.length, needed.length)));
+      // The threads start while this thread loads the bars (once, for all of them).
+      runner = await createTaskRunner(job, Math.min(workers, Math.max(todo.length, needed.length)));
       const active = runner;
+      const loaded = await loadData(expansion, baseDir, label);
+      const data = active.threads > 1 ? sharedSeries(loaded) : loaded;
+      workStarted = true;
       const store = options.backtestStore !== undefined ? await BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
       try {
         const t0 = performance.now();
         await inLanes(needed, active.threads, stop, async (group) => {
-          const r = await active.run({ kind: 'generate', group: group.group }, stop.signal);
+          const r = await active.run({ kind: 'generate', group: group.group }, data, stop.signal);
           if (r.kind !== 'generate') throw new Error('sweep: a generate task returned something else');
           c.generated += r.computed;
           c.skippedInstances += r.skipped;
@@ -210,7 +233,7 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
         report();
         // One more lane than threads keeps a task queued while a finished chunk is being committed.
         await inLanes(todo, active.threads === 1 ? 1 : active.threads + 1, stop, async (chunk) => {
-          const r = await active.run({ kind: 'chunk', chunk }, stop.signal);
+          const r = await active.run({ kind: 'chunk', chunk }, data, stop.signal);
           if (r.kind !== 'chunk') throw new Error('sweep: a chunk task returned something else');
           await commitChunk(journal, chunk, r, store, expansion);
           c.done += chunk.end - chunk.start;
@@ -250,6 +273,7 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
       best,
       stats: {
         workers: runner?.threads ?? 0,
+        runner: runner?.kind ?? null,
         durationMs,
         signalsMs,
         combinationsMs,
@@ -261,11 +285,15 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
         strategyBarsPerSecond: durationMs > 0 ? c.strategyBars / (durationMs / 1000) : 0,
       },
     };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     stop.abort();
     await runner?.close();
     await release();
+    if (failed && fresh && !workStarted) await fsp.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * The task handler of a pool worker thread: the sweep's job arrives once, as the pool's
- * workerData, and each task names only a chunk or a signal group.
+ * workerData; each message names a chunk or a signal group and carries the shared bars.
  */
 import { workerData } from 'piscina';
-import { runSweepTask, type SweepJob, type SweepTask, type SweepTaskResult } from './worker.ts';
+import { runSweepTask, type SweepJob, type SweepTaskResult } from './worker.ts';
+import type { PoolMessage } from './pool.ts';
 
 const job = workerData as SweepJob;
 
-export default function handle(task: SweepTask): Promise<SweepTaskResult> {
-  return runSweepTask(job, task);
+export default function handle(message: PoolMessage): Promise<SweepTaskResult> {
+  return runSweepTask(job, message.task, message.data);
 }

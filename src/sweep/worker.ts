@@ -9,8 +9,9 @@
  *   backtest) or as a batch replay of the stored signals (engine replay).
  *
  * A chunk returns one row per combination (its metrics), never curves, so what travels back
- * and what the main thread keeps does not grow with the equity curves. Bars are loaded once
- * per worker: the loaded series are cached by the streams' plan.
+ * and what the main thread keeps does not grow with the equity curves. The bars come with the
+ * task (loaded once by the sweep, in shared memory); without them a worker loads them once and
+ * caches them by the streams' plan.
  */
 import { canonicalJson } from '../core/canonical-json.ts';
 import type { BarSeries } from '../data/bar-series.ts';
@@ -52,8 +53,15 @@ export type SweepTaskResult =
 
 const seriesCache = new Map<string, Promise<BarSeries[]>>();
 
-/** The bars of a plan's streams, loaded once per worker whatever the chunk. */
-function seriesOf(plan: Plan): Promise<BarSeries[]> {
+/**
+ * The bars of a plan's streams: those given with the task (loaded once by the sweep, shared),
+ * else loaded once per worker whatever the chunk.
+ */
+function seriesOf(plan: Plan, data: readonly BarSeries[] | null): Promise<BarSeries[]> {
+  if (data) {
+    const byId = new Map(data.map((s) => [s.id, s]));
+    if (plan.streams.every((s) => byId.has(s.id))) return Promise.resolve(plan.streams.map((s) => byId.get(s.id)!));
+  }
   const key = canonicalJson({ streams: plan.streams, store: plan.dataStore, invalid: plan.config.data.on_invalid_rows });
   let loaded = seriesCache.get(key);
   if (!loaded) {
@@ -69,7 +77,7 @@ function forSweep(config: TopologyConfig, patch: Partial<TopologyConfig>): Topol
   return { ...config, results_store: undefined, ...patch, engine: { ...config.engine, ...patch.engine, trace: { retention: 'none' } } };
 }
 
-async function generateGroup(job: SweepJob, group: SignalGroup) {
+async function generateGroup(job: SweepJob, group: SignalGroup, data: readonly BarSeries[] | null) {
   const started = performance.now();
   const { config } = job.expansion;
   const strategies = new Set(group.strategyIds);
@@ -81,7 +89,7 @@ async function generateGroup(job: SweepJob, group: SignalGroup) {
     classifiers: config.classifiers.filter((c) => classifiers.has(c.id)),
     portfolios: [],
   }), job.baseDir);
-  const series = await seriesOf(plan);
+  const series = await seriesOf(plan, data);
   const outcome = await generateSignals(plan, series, { runId: `sweep-${job.expansion.configHash.slice(0, 8)}-g${group.group}`, topologyFile: null, startedAt: new Date() });
   const computed = outcome.entries.filter((e) => e.status === 'computed').length;
   return { kind: 'generate' as const, group: group.group, computed, skipped: outcome.entries.length - computed, ms: performance.now() - started };
@@ -110,14 +118,14 @@ async function replayInputs(job: SweepJob, plan: Plan, series: readonly BarSerie
   };
 }
 
-async function runChunkOutcome(job: SweepJob, config: TopologyConfig, runId: string): Promise<{ plan: Plan; series: BarSeries[]; outcome: RunOutcome }> {
+async function runChunkOutcome(job: SweepJob, config: TopologyConfig, runId: string, data: readonly BarSeries[] | null): Promise<{ plan: Plan; series: BarSeries[]; outcome: RunOutcome }> {
   if (job.engine === 'backtest') {
     const plan = planTopology(forSweep(config, { mode: 'backtest' }), job.baseDir);
-    const series = await seriesOf(plan);
+    const series = await seriesOf(plan, data);
     return { plan, series, outcome: runGraph(buildGraph(plan, series), { runId }) };
   }
   const batch = planTopology(forSweep(config, { mode: 'signal_replay', signals: { store: job.groups[0]?.dir ?? '.' }, engine: { ...config.engine, replay_engine: 'batch' } }), job.baseDir);
-  const series = await seriesOf(batch);
+  const series = await seriesOf(batch, data);
   const inputs = await replayInputs(job, batch, series);
   try {
     return { plan: batch, series, outcome: runBatchReplay(batch, series, inputs, { runId }) };
@@ -143,12 +151,12 @@ function backtestsOf(plan: Plan, outcome: RunOutcome): BacktestInput[] {
   });
 }
 
-async function runChunk(job: SweepJob, chunk: Chunk): Promise<SweepTaskResult> {
+async function runChunk(job: SweepJob, chunk: Chunk, data: readonly BarSeries[] | null): Promise<SweepTaskResult> {
   const started = performance.now();
   const { expansion } = job;
   const indices = Array.from({ length: chunk.end - chunk.start }, (_, i) => chunk.start + i);
   const runId = `sweep-${expansion.configHash.slice(0, 8)}-c${chunk.chunk}`;
-  const { plan, series, outcome } = await runChunkOutcome(job, subTopology(expansion, indices), runId);
+  const { plan, series, outcome } = await runChunkOutcome(job, subTopology(expansion, indices), runId, data);
   const byPortfolio = new Map(outcome.portfolios.map((p) => [p.result.id, p]));
   const seriesById = new Map(series.map((s) => [s.id, s]));
   const strategyInputs = new Map(plan.strategies.map((s) => [s.id, s.inputs]));
@@ -165,13 +173,14 @@ async function runChunk(job: SweepJob, chunk: Chunk): Promise<SweepTaskResult> {
   return { kind: 'chunk', chunk: chunk.chunk, rows, stats: { strategyBars, ms: performance.now() - started }, backtests };
 }
 
-export async function runSweepTask(job: SweepJob, task: SweepTask): Promise<SweepTaskResult> {
+/** Runs one task; `data` are the sweep's bars when the caller loaded them (else the worker loads and caches them). */
+export async function runSweepTask(job: SweepJob, task: SweepTask, data: readonly BarSeries[] | null = null): Promise<SweepTaskResult> {
   if (task.kind === 'generate') {
     const group = job.groups[task.group];
     if (!group) throw new Error(`sweep: no signal group ${task.group}`);
-    return generateGroup(job, group);
+    return generateGroup(job, group, data);
   }
-  return runChunk(job, task.chunk);
+  return runChunk(job, task.chunk, data);
 }
 
 /** Drops the cached bars (tests; a long-lived process running many sweeps over other data). */

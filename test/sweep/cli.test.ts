@@ -48,6 +48,7 @@ describe('sweep CLI', () => {
     ['invalid YAML', () => [writeYaml(root, 'e.yaml', 'name: x\nstrategies: [\n')], /e\.yaml:\d+:\d+ YAML:/, 1],
     ['an unknown strategy param', () => [writeYaml(root, 'f.yaml', { ...small(), strategies: [{ ...small().strategies[0], params: { fast_period: [5], slowest: [1, 2] } }] })], /strategies\[0\].*slowest/, 1],
     ['a bad range', () => [writeYaml(root, 'g.yaml', { ...small(), strategies: [{ ...small().strategies[0], params: { fast_period: 'range(10, 5)', slow_period: 40 } }] })], /range\(10, 5, 1\) is empty/, 1],
+    ['a missing data file', () => [writeYaml(root, 'i.yaml', { ...small(), data: { timezone: 'UTC', streams: [{ symbol: 'AAA', timeframe: '1d', file: 'no-such-bars.csv' }] } })], /i\.yaml: data\.streams\[0\] \(AAA_1d\): .*no-such-bars\.csv/, 1],
     ['a bad sweep block', () => [writeYaml(root, 'h.yaml', { ...small(), sweep: { chunk_size: 0 } })], /sweep\.chunk_size/, 1],
   ];
   for (const [what, args, message, code] of bad) {

@@ -23,6 +23,7 @@ describe('sweep determinism', () => {
     const again = await runSweep(config, { workers: 2, outDir: join(root, 'w2-again') }).results;
     expect(one.total).toBe(27 + 16);
     expect(one.chunks.total).toBe(Math.ceil(43 / 7));
+    expect(one.stats.runner).toBe('in-process');
     expect(two.stats.workers).toBe(2);
     expect(one.computed).toBe(43);
     const bytes = readFileSync(one.parquet);
@@ -36,6 +37,20 @@ describe('sweep determinism', () => {
     expect(rows.some((r) => r.metrics.trades > 0)).toBe(true);
     expect(one.best.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
     for (let i = 1; i < one.best.length; i++) expect(one.best[i - 1].objective!).toBeGreaterThanOrEqual(one.best[i].objective!);
+  });
+
+  it('gives the same bytes when the threads load the TypeScript through tsx instead of the bundle', async () => {
+    const config = gridConfig({ chunkSize: 7 });
+    const bundled = await runSweep(config, { workers: 2, outDir: join(root, 'bundled') }).results;
+    expect(bundled.stats).toMatchObject({ workers: 2, runner: 'bundle' });
+    process.env.TRADEFLOW_SWEEP_BUNDLE = '0';
+    try {
+      const viaTsx = await runSweep(config, { workers: 2, outDir: join(root, 'tsx') }).results;
+      expect(viaTsx.stats).toMatchObject({ workers: 2, runner: 'tsx' });
+      expect(readFileSync(viaTsx.parquet).equals(readFileSync(bundled.parquet))).toBe(true);
+    } finally {
+      delete process.env.TRADEFLOW_SWEEP_BUNDLE;
+    }
   });
 
   it('engine replay and engine backtest give the same rows, metrics equal exactly', async () => {
