@@ -27,3 +27,9 @@ export {
 export { readSweepParquet, type SweepRow, type ParamValue } from './sweep/results.ts';
 export { SweepFolderError } from './sweep/journal.ts';
 export type { SweepProgress } from './sweep/progress.ts';
+export { ObjectiveSchema, objectiveValue, describeObjective, type Objective } from './sweep/objective.ts';
+export { ObjectiveObserver, attachObservers, runWithObservers, type ObservedPortfolio, type ObservedRun } from './sweep/observer.ts';
+export {
+  runWorkflow, validateWorkflow, loadWorkflowFile, WorkflowError, walkForwardWindows,
+  type RunWorkflowOptions, type WorkflowResult, type WorkflowReport, type WalkForwardSpec, type WalkForwardWindow,
+} from './workflow/index.ts';
