@@ -13,7 +13,7 @@
  * every sweep where it stopped (runSweep skips finished chunks).
  */
 import { canonicalJson } from '../core/canonical-json.ts';
-import { subTopology, type SweepExpansion } from '../sweep/expand.ts';
+import type { SweepExpansion } from '../sweep/expand.ts';
 import { objectiveValue, type Objective } from '../sweep/objective.ts';
 import { readSweepParquet, type SweepRow } from '../sweep/results.ts';
 import { runSweep } from '../sweep/run-sweep.ts';
@@ -37,12 +37,19 @@ export interface SweepContext {
   readonly onProgress?: (progress: WorkflowProgress) => void;
 }
 
-/** The spec of one combination of an expansion: the strategies it trades and its portfolio. */
-export function specOf(expansion: SweepExpansion, index: number): CandidateSpec {
-  const sub = subTopology(expansion, [index]);
-  const combination = expansion.combinations[index];
-  const portfolio = sub.portfolios.find((p) => p.id === combination.portfolioId)!;
-  return { strategies: combination.strategyIds.map((id) => sub.strategies.find((s) => s.id === id)!), portfolio };
+/**
+ * The specs of an expansion's combinations (what subTopology(expansion, [index]) runs: the
+ * strategies a combination trades and its portfolio), by index; the lookups are built once,
+ * so taking every combination's spec of a large grid stays linear.
+ */
+export function specsOf(expansion: SweepExpansion): (index: number) => CandidateSpec {
+  const strategies = new Map(expansion.config.strategies.map((s) => [s.id, s]));
+  const portfolios = new Map(expansion.config.portfolios.map((p) => [p.id, p]));
+  return (index) => {
+    const c = expansion.combinations[index];
+    if (!c) throw new RangeError(`workflow: no combination ${index} (the grid has ${expansion.combinations.length})`);
+    return { strategies: c.strategyIds.map((id) => strategies.get(id)!), portfolio: portfolios.get(c.portfolioId)! };
+  };
 }
 
 async function sweepRows(config: TopologyConfig | SweepExpansion, base: { baseDir: string }, dir: string, label: string, ctx: SweepContext, progress: { phase: string; step: string }): Promise<{ rows: SweepRow[]; expansion: SweepExpansion }> {
@@ -62,11 +69,12 @@ async function sweepRows(config: TopologyConfig | SweepExpansion, base: { baseDi
 /** Runs a generate phase's grid (already expanded with its window) and scores every combination. */
 export async function runGrid(expansion: SweepExpansion, base: TopologyBase, dir: string, label: string, ctx: SweepContext, phase: string): Promise<CandidateRow[]> {
   const { rows } = await sweepRows(expansion, base, dir, label, ctx, { phase, step: 'grid' });
+  const specOf = specsOf(expansion);
   return withRank(rows.map((r) => ({
     key: r.portfolioId,
     parent: null,
     params: r.params,
-    spec: specOf(expansion, r.index),
+    spec: specOf(r.index),
     metrics: r.metrics,
     objective: objectiveValue(r.metrics, ctx.objective),
   })));
@@ -130,6 +138,7 @@ export async function evaluateCandidates(
   const variants = options.variants ?? null;
   const config = candidatesTopology(base, candidates, window, options.name, variants);
   const { rows, expansion } = await sweepRows(config, base, options.dir, options.label, ctx, { phase: options.phase, step: options.step });
+  const specOf = specsOf(expansion);
   const seen = new Map<number, number>();
   const variantNames = new Set<string>();
   const out = rows.map((r) => {
@@ -150,7 +159,7 @@ export async function evaluateCandidates(
     seen.set(c, k + 1);
     const metrics = r.metrics;
     if (!variants) return { key: candidate.key, parent: candidate.parent, params, spec: candidate.spec, metrics, objective: objectiveValue(metrics, ctx.objective) };
-    const spec = specOf(expansion, r.index);
+    const spec = specOf(r.index);
     // Back to the candidate's own strategy ids: the spec stays the candidate's, with the variant's portfolio settings.
     const portfolio = { ...spec.portfolio, id: candidate.spec.portfolio.id, strategies: candidate.spec.portfolio.strategies };
     return { key: `${candidate.key}/${k}`, parent: candidate.key, params, spec: { strategies: candidate.spec.strategies, portfolio }, metrics, objective: objectiveValue(metrics, ctx.objective) };

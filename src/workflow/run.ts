@@ -76,6 +76,7 @@ export async function runWorkflow(input: string | object, options: RunWorkflowOp
   const reports: WorkflowReport[] = [];
   log(`workflow ${config.name}: ${workflow.order.length} phases (${workflow.order.map((p) => p.id).join(' -> ')}), objective ${describeObjective(config.objective)}, folder ${dir}`);
   for (const phase of workflow.order) {
+    if (options.signal?.aborted) throw new Error(`workflow ${config.name} stopped before phase ${phase.id}; run it again to resume (finished sweeps are kept in ${dir})`);
     const t0 = performance.now();
     const env: PhaseEnv = {
       plan,

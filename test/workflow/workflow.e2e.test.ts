@@ -172,3 +172,18 @@ describe('the example workflow configs/workflows/train_select_validate.yaml', ()
     expect(existsSync(join(dir, 'walk_report.json'))).toBe(true);
   });
 });
+
+describe('stopping a workflow', () => {
+  it('stops between phases when the signal is aborted; running it again finishes it', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'wf-stop-')), 'wf');
+    const controller = new AbortController();
+    const log = (line: string) => {
+      if (line.startsWith('phase variants')) controller.abort();
+    };
+    await expect(runWorkflow(workflowObject(), { outDir: dir, workers: 1, log, signal: controller.signal })).rejects.toThrow(/stopped before phase oos; run it again to resume/);
+    expect(existsSync(join(dir, 'variants.json'))).toBe(true);
+    expect(existsSync(join(dir, 'oos.json'))).toBe(false);
+    const done = await runWorkflow(workflowObject(), { outDir: dir, workers: 1, log: () => {} });
+    expect(done.reports).toHaveLength(2);
+  });
+});
