@@ -21,7 +21,7 @@
 import { buildSchedule } from '../clock/schedule.ts';
 import { periodsPerYear } from '../metrics/annualisation.ts';
 import type { Metrics } from '../metrics/types.ts';
-import { tickMarks, type TickMarks } from '../portfolio/equity-curve.ts';
+import { tickMarks } from '../portfolio/equity-curve.ts';
 import { visitEquity } from '../portfolio/equity-stream.ts';
 import type { Graph } from '../topology/build.ts';
 import { runGraph, type RunOptions, type RunOutcome } from '../topology/run.ts';

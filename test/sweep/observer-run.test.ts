@@ -86,7 +86,7 @@ describe('observers on real runs', () => {
     const attached = attachObservers(graph, 'sharpe');
     const outcome = runGraph(graph, { runId: 't' });
     // before finish(): only trades have arrived (the equity stream comes after the loop)
-    attached.observers.forEach((o, i) => expect(o.points).toBe(0));
+    attached.observers.forEach((o) => expect(o.points).toBe(0));
     const trades = attached.observers.map((o) => {
       o.onEquity(0, 1, false);
       return o.result(1).trades;
