@@ -54,7 +54,11 @@ export interface SweepStats {
   readonly workers: number;
   /** Where the tasks ran (null: nothing to compute). */
   readonly runner: TaskRunner['kind'] | null;
-  /** Wall time of the whole call, and of its phases, ms. */
+  /**
+   * Wall time of the whole call, and of its phases, ms: signals = until the last signal group
+   * was generated, combinations = from the first chunk to the last (chunks start as soon as
+   * their groups are ready, so the two may overlap).
+   */
   readonly durationMs: number;
   readonly signalsMs: number;
   readonly combinationsMs: number;
@@ -199,9 +203,10 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
     let signalsMs = 0;
     let combinationsMs = 0;
     let phase: SweepProgress['phase'] = needed.length > 0 ? 'signals' : 'combinations';
-    let computeStarted = performance.now();
+    /** When the first chunk of this run started: rates count from there. */
+    let firstChunk: number | null = null;
     const report = () => {
-      const computeMs = phase === 'combinations' ? performance.now() - computeStarted : 0;
+      const computeMs = firstChunk === null ? 0 : performance.now() - firstChunk;
       const { rate, etaMs } = rateAndEta(c.computed, total - c.done, computeMs);
       channel.push({ phase, done: c.done, total, resumed: c.resumed, groupsDone: c.groupsDone, groupsTotal: c.groupsTotal, rate, etaMs, elapsedMs: performance.now() - started });
     };
@@ -218,21 +223,40 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
       workStarted = true;
       const store = options.backtestStore !== undefined ? await BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
       try {
+        // One queue: the signal groups first, then the chunks. A chunk waits only for the groups
+        // it replays from, so the threads go on to chunks while the last groups finish; one
+        // lane more than threads keeps a task queued while a finished chunk is being committed.
         const t0 = performance.now();
-        await inLanes(needed, active.threads, stop, async (group) => {
-          const r = await active.run({ kind: 'generate', group: group.group }, data, stop.signal);
-          if (r.kind !== 'generate') throw new Error('sweep: a generate task returned something else');
-          c.generated += r.computed;
-          c.skippedInstances += r.skipped;
-          c.groupsDone++;
-          report();
-        });
-        signalsMs = performance.now() - t0;
-        phase = 'combinations';
-        computeStarted = performance.now();
-        report();
-        // One more lane than threads keeps a task queued while a finished chunk is being committed.
-        await inLanes(todo, active.threads === 1 ? 1 : active.threads + 1, stop, async (chunk) => {
+        const generated = new Map(needed.map((g) => [g.group, settleable()]));
+        const groupOfStrategy = new Map(groups.flatMap((g) => g.strategyIds.map((id) => [id, g.group] as const)));
+        const items: Item[] = [...needed.map((group): Item => ({ kind: 'generate', group })), ...todo.map((chunk): Item => ({ kind: 'chunk', chunk }))];
+        await inLanes(items, active.threads === 1 ? 1 : active.threads + 1, stop, async (item) => {
+          if (item.kind === 'generate') {
+            const done = generated.get(item.group.group)!;
+            try {
+              const r = await active.run({ kind: 'generate', group: item.group.group }, data, stop.signal);
+              if (r.kind !== 'generate') throw new Error('sweep: a generate task returned something else');
+              c.generated += r.computed;
+              c.skippedInstances += r.skipped;
+              c.groupsDone++;
+              done.resolve();
+            } catch (error) {
+              done.reject(error);
+              throw error;
+            }
+            if (c.groupsDone === needed.length) {
+              signalsMs = performance.now() - t0;
+              phase = 'combinations';
+            }
+            report();
+            return;
+          }
+          const { chunk } = item;
+          const waitFor = new Set<number>();
+          for (let i = chunk.start; i < chunk.end; i++) for (const id of combinations[i].strategyIds) waitFor.add(groupOfStrategy.get(id)!);
+          if (expansion.config.classifiers.length > 0 && groups.length > 0) waitFor.add(0);
+          await Promise.all([...waitFor].map((g) => generated.get(g)?.promise));
+          firstChunk ??= performance.now();
           const r = await active.run({ kind: 'chunk', chunk }, data, stop.signal);
           if (r.kind !== 'chunk') throw new Error('sweep: a chunk task returned something else');
           await commitChunk(journal, chunk, r, store, expansion);
@@ -241,7 +265,8 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
           c.strategyBars += r.stats.strategyBars;
           report();
         });
-        combinationsMs = performance.now() - computeStarted;
+        phase = 'combinations';
+        combinationsMs = firstChunk === null ? 0 : performance.now() - firstChunk;
       } catch (error) {
         if (options.signal?.aborted) throw new SweepInterruptedError(dir, c.done, total);
         throw error;
@@ -295,6 +320,20 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
     await release();
     if (failed && fresh && !workStarted) await fsp.rm(dir, { recursive: true, force: true });
   }
+}
+
+type Item = { readonly kind: 'generate'; readonly group: SignalGroup } | { readonly kind: 'chunk'; readonly chunk: Chunk };
+
+/** A promise settled from outside (a signal group's generation, awaited by the chunks that replay it). */
+function settleable(): { promise: Promise<void>; resolve(): void; reject(error: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // the failure is reported by the group's own task
+  return { promise, resolve, reject };
 }
 
 /** The signal groups holding a strategy that an unfinished chunk trades. */
