@@ -4,19 +4,11 @@
  * (src/sweep/expand.ts, docs/sweeps.md).
  */
 import { z } from 'zod';
-import { MetricsSchema } from '../metrics/types.ts';
-
-export const MetricNameSchema = MetricsSchema.keyof();
-export type MetricName = z.infer<typeof MetricNameSchema>;
-
-/** A metric (higher is better, except where docs/sweeps.md says how max_drawdown counts), or a weighted sum of metrics. */
-export const ObjectiveSettingSchema = z.union([
-  MetricNameSchema,
-  z.strictObject({ weights: z.record(MetricNameSchema, z.number()).refine((w) => Object.keys(w).length > 0, 'give at least one metric weight') }),
-]);
+import { ObjectiveSchema } from './objective.ts';
 
 export const SweepSettingsSchema = z.strictObject({
-  objective: ObjectiveSettingSchema.default('sharpe'),
+  /** A metric or a weighted sum of metrics, higher is better (src/sweep/objective.ts). */
+  objective: ObjectiveSchema.default('sharpe'),
   /** How many of the best combinations to print (and to select in workflows). */
   top: z.int().positive().max(10_000).default(10),
   /** Combinations per unit of work; fixed by grid index, so results do not depend on the worker count. */

@@ -35,6 +35,7 @@ export function cutAtWindowEnd(window: Window | undefined, series: readonly BarS
 export function windowActiveFrom(window: Window | undefined, series: readonly BarSeries[]): number {
   if (!window || window.start_bar === 0 || series.length === 0) return -Infinity;
   const base = series[0];
+  if (window.start_bar >= base.length) throw new Error(`data.window.start_bar ${window.start_bar} is past the end of ${base.id} (${base.length} bars)`);
   return base.start[window.start_bar] + base.timeframeMs;
 }
 

@@ -200,3 +200,10 @@ describe('running an expanded grid', () => {
     expect(() => subTopology(e, [99])).toThrow(/no combination 99/);
   });
 });
+
+describe('sweep settings', () => {
+  it('a weighted objective may name any subset of metrics', () => {
+    const e = expandSweep(sweep({ sweep: { objective: { weights: { sharpe: 1, max_drawdown: 2 } } } }));
+    expect(e.settings.objective).toEqual({ weights: { sharpe: 1, max_drawdown: 2 } });
+  });
+});
