@@ -21,6 +21,7 @@ import { loadStreams } from '../topology/load-streams.ts';
 import { planTopology } from '../topology/plan.ts';
 import { BacktestStore } from '../stores/backtests/index.ts';
 import { TopologyError } from '../topology/load.ts';
+import { storeChunkBacktests, sweepIdOf } from './backtest-store-hook.ts';
 import { chunksOf, type Chunk } from './chunks.ts';
 import { expandSweep, type SweepCombination, type SweepExpansion } from './expand.ts';
 import { lockSweepFolder } from './folder-lock.ts';
@@ -46,7 +47,10 @@ export interface RunSweepOptions {
   readonly top?: number;
   /** Names the config in error messages (default `topology`). */
   readonly label?: string;
-  /** Also store every combination (curve and trades) in this BacktestStore folder, chunk by chunk. */
+  /**
+   * Also store every combination this call computes (curve and trades) in the BacktestStore at
+   * this folder, chunk by chunk, with source `sweep` and sweep id `<name>/<config hash>`.
+   */
   readonly backtestStore?: string;
 }
 
@@ -371,10 +375,7 @@ async function inLanes<T>(items: readonly T[], lanes: number, stop: AbortControl
 }
 
 async function commitChunk(journal: SweepJournal, chunk: Chunk, r: Extract<SweepTaskResult, { kind: 'chunk' }>, store: BacktestStore | null, expansion: SweepExpansion): Promise<void> {
-  if (store && r.backtests) {
-    const sweepId = `${expansion.config.name}/${expansion.configHash.slice(0, 16)}`;
-    await store.storeMany(r.backtests.map((b) => ({ ...b, sweepId })));
-  }
+  if (store && r.backtests) await storeChunkBacktests(store, journal.dir, chunk, r.backtests, sweepIdOf(expansion.config.name, expansion.configHash));
   await journal.commit(chunk, r.rows, r.stats);
 }
 
