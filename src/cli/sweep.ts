@@ -3,12 +3,11 @@
  * Runs a parameter sweep (a topology with lists or ranges in it; docs/sweeps.md) on a pool of
  * worker threads, with a progress bar on a terminal, then prints the best combinations and
  * where the Parquet table of all of them is. A file with a top-level `phases:` key is a
- * workflow and runs through the sequencer. Ctrl-C stops the sweep, keeps what is finished and
+ * workflow and runs through the sequencer (src/workflow). Ctrl-C stops the sweep, keeps what is finished and
  * says how to resume. Exit status: 0 done, 1 error, 2 bad command line, 130 interrupted.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { LineCounter, parseDocument } from 'yaml';
@@ -18,6 +17,7 @@ import { describeObjective } from '../sweep/objective.ts';
 import { bestTable } from '../sweep/best-table.ts';
 import { runSweep, SweepInterruptedError, type SweepResult } from '../sweep/run-sweep.ts';
 import type { SweepProgress } from '../sweep/progress.ts';
+import { runWorkflow, workflowResultJson } from '../workflow/index.ts';
 
 interface Flags {
   workers?: number;
@@ -58,16 +58,29 @@ function readYaml(path: string): Record<string, unknown> {
 }
 
 async function runWorkflowFile(file: string, flags: Flags, signal: AbortSignal): Promise<number> {
-  let mod: { runWorkflow?: (...args: unknown[]) => Promise<unknown> };
-  try {
-    const target = pathToFileURL(resolve(dirname(new URL(import.meta.url).pathname), '../workflow/index.ts')).href;
-    mod = (await import(target)) as typeof mod;
-  } catch {
-    throw new Error('workflows: not available (src/workflow is not part of this build)');
-  }
-  if (typeof mod.runWorkflow !== 'function') throw new Error('workflows: not available (src/workflow/index.ts exports no runWorkflow)');
-  const report = await mod.runWorkflow(file, { workers: flags.workers, outDir: flags.out, signal });
-  process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : typeof report === 'string' ? report : JSON.stringify(report, null, 2)) + '\n');
+  const json = flags.json === true;
+  const bar = json || process.stderr.isTTY !== true
+    ? null
+    : new SingleBar({ format: 'workflow [{bar}] {value}/{total} | {phase} {step}', hideCursor: true }, Presets.shades_classic);
+  let started = false;
+  const result = await runWorkflow(file, {
+    workers: flags.workers,
+    outDir: flags.out,
+    signal,
+    // With --json, stdout holds the JSON only: the sequencer's lines go to stderr.
+    log: (line) => {
+      if (started) bar!.stop(), (started = false);
+      (json ? process.stderr : process.stdout).write(`${line}\n`);
+    },
+    onProgress: bar
+      ? (p) => {
+          if (!started) bar.start(p.total, p.done, { phase: p.phase, step: p.step }), (started = true);
+          else bar.setTotal(p.total), bar.update(p.done, { phase: p.phase, step: p.step });
+        }
+      : undefined,
+  });
+  if (started) bar!.stop();
+  if (json) process.stdout.write(JSON.stringify(workflowResultJson(result), null, 2) + '\n');
   return 0;
 }
 
@@ -146,7 +159,15 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const raw = readYaml(file);
-  if ('phases' in raw) return runWorkflowFile(file, flags, controller.signal);
+  if ('phases' in raw) {
+    try {
+      return await runWorkflowFile(file, flags, controller.signal);
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}; to resume:\n  npm run sweep -- ${process.argv.slice(2).join(' ')}\n`);
+      return EXIT_INTERRUPTED;
+    }
+  }
 
   // Everything is checked (the file, the grid, the options) before the folder is touched.
   const expansion = expandSweep(raw, file);

@@ -74,16 +74,23 @@ describe('sweep CLI', () => {
     expect(readdirSync(out).sort()).toEqual(before);
   });
 
-  it('runs a workflow file (top-level phases) through the sequencer, or says workflows are not available', () => {
+  it('runs a workflow file (top-level phases) through the sequencer: JSON on stdout, its lines on stderr', () => {
+    const r = sweepCli(['configs/workflows/train_select_validate.yaml', '--workers', '1', '--out', join(root, 'wf-out'), '--json']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const result = JSON.parse(r.stdout) as { name: string; phases: { id: string }[]; reports: unknown[] };
+    expect(result.name).toBe('train_select_validate');
+    expect(result.phases.map((p) => p.id)).toContain('grid');
+    expect(result.reports.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain('workflow train_select_validate:');
+  });
+
+  it('reports a bad workflow file with the sequencer\'s error and writes nothing', () => {
     mkdirSync(join(root, 'wf'), { recursive: true });
-    const file = writeYaml(join(root, 'wf'), 'wf.yaml', { name: 'wf', phases: [] });
-    const r = sweepCli([file, '--out', join(root, 'wf-out')]);
-    if (existsSync(join(import.meta.dirname, '..', '..', 'src', 'workflow', 'index.ts'))) {
-      // The sequencer validates the file itself; an empty workflow is its error to report.
-      expect(r.stderr).not.toContain('workflows: not available');
-    } else {
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain('workflows: not available');
-    }
+    const file = writeYaml(join(root, 'wf'), 'wf.yaml', { name: 'wf', phases: [{ id: 'a', type: 'select', depends_on: ['b'], inputs: { from: 'b.results', top: 1 } }] });
+    const out = join(root, 'wf-bad-out');
+    const r = sweepCli([file, '--out', out]);
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*wf\.yaml/);
+    expect(existsSync(out)).toBe(false);
   });
 });
