@@ -5,6 +5,8 @@
  *   - bulk-store: storeMany in 10 batches of 1,000 (backtests/s, per batch and overall), then
  *     the store's size per backtest (DuckDB file + Parquet files) and that of one backtest
  *     stored alone; leaves the store for the next cases;
+ *   - bulk-store-1y: the same with one-year curves (252 points, 10 trades), 5 batches of 1,000:
+ *     how the rate scales with curve length (the Parquet encoding of the points dominates);
  *   - lookups: open (index load), `get` point lookups, the filtered query (symbol and strategy
  *     and sharpe > x), the same query after the file was let go (idle close), getDetailed,
  *     p50/p95 over many calls with varying keys; then the temp folder is removed.
@@ -47,39 +49,39 @@ const CALENDAR = (() => {
   return ts;
 })();
 
-export function benchBacktest(k: number): BacktestInput {
+export function benchBacktest(k: number, points = POINTS, tradeCount = TRADES): BacktestInput {
   const r = rng(k + 1);
   const symbol = SYMBOLS[k % SYMBOLS.length];
   const strategy = STRATEGIES[Math.floor(k / SYMBOLS.length) % STRATEGIES.length];
   const set = Math.floor(k / (SYMBOLS.length * STRATEGIES.length));
-  const equity = new Float64Array(POINTS);
+  const equity = new Float64Array(points);
   let v = 100_000;
-  for (let i = 0; i < POINTS; i++) {
+  for (let i = 0; i < points; i++) {
     equity[i] = v;
     v *= 1 + (r() - 0.5) * 0.03;
   }
-  const trades: TradeRow[] = Array.from({ length: TRADES }, (_, i) => {
-    const entryBarIdx = i * 80;
+  const trades: TradeRow[] = Array.from({ length: tradeCount }, (_, i) => {
+    const entryBarIdx = i * Math.floor(points / tradeCount);
     const entryPrice = 50 + r() * 100;
     const exitPrice = entryPrice * (1 + (r() - 0.5) * 0.2);
     const quantity = 1 + Math.floor(r() * 500);
     const pnl = (exitPrice - entryPrice) * quantity - 2;
     return {
       portfolioId: 'p', strategyId: strategy, symbol, stream: `${symbol}_1d`, direction: 'long', quantity,
-      entryTime: CALENDAR[entryBarIdx], entryBarIdx, entryPrice, exitTime: CALENDAR[entryBarIdx + 40], exitBarIdx: entryBarIdx + 40, exitPrice,
-      commission: 2, pnl, returnPct: pnl / (quantity * entryPrice), bars: 40, exitReason: 'signal',
+      entryTime: CALENDAR[entryBarIdx], entryBarIdx, entryPrice, exitTime: CALENDAR[entryBarIdx + 10], exitBarIdx: entryBarIdx + 10, exitPrice,
+      commission: 2, pnl, returnPct: pnl / (quantity * entryPrice), bars: 10, exitReason: 'signal',
     };
   });
   return {
     symbols: [symbol], timeframe: '1d', strategy,
     params: { fast_period: 5 + (set % 10), slow_period: 30 + 10 * Math.floor(set / 10), long_only: false },
     exitRule: set % 3 === 0 ? { type: 'signal' } : { type: 'fixed_stop', stop_pct: 5 + (set % 3) },
-    start: CALENDAR[0], end: CALENDAR[POINTS - 1], source: 'sweep', sweepId: `bench-${strategy}`,
+    start: CALENDAR[0], end: CALENDAR[points - 1], source: 'sweep', sweepId: `bench-${strategy}`,
     metrics: {
-      win_rate: r(), num_trades: TRADES, total_return: r() * 2 - 0.5, cagr: r() * 0.3 - 0.05, sharpe: r() * 3 - 1, sortino: r() * 4 - 1,
+      win_rate: r(), num_trades: tradeCount, total_return: r() * 2 - 0.5, cagr: r() * 0.3 - 0.05, sharpe: r() * 3 - 1, sortino: r() * 4 - 1,
       max_drawdown: -r() * 0.6, expectancy: r() * 100 - 20, profit_factor: r() * 3, exposure: r(),
     },
-    equity: { ts: CALENDAR, equity },
+    equity: { ts: points === POINTS ? CALENDAR : CALENDAR.subarray(0, points), equity },
     trades,
   };
 }
@@ -147,6 +149,28 @@ async function bulkStore() {
       `(equity ${figure.bytesPerBacktestKb.equity}, trades ${figure.bytesPerBacktestKb.trades}, duckdb ${figure.bytesPerBacktestKb.duckdb}); ` +
       `one backtest stored alone: ${figure.aloneKb.total} KB on disk (DuckDB file blocks included)`,
   };
+}
+
+/** One-year curves: the same store path, 5 batches of 1,000 into a fresh folder. */
+async function bulkStoreOneYear() {
+  const root = `${ROOT}-1y`;
+  rmSync(root, { recursive: true, force: true });
+  const store = await BacktestStore.open({ root });
+  let storing = 0;
+  const n = 5;
+  try {
+    for (let b = 0; b < n; b++) {
+      const batch = Array.from({ length: BATCH }, (_, i) => benchBacktest(b * BATCH + i, 252, 10));
+      const started = performance.now();
+      await store.storeMany(batch);
+      storing += performance.now() - started;
+    }
+  } finally {
+    await store.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+  const figure = { backtests: n * BATCH, equityPoints: 252, tradesEach: 10, backtestsPerSecond: round((n * BATCH) / (storing / 1000), 0) };
+  return { figure, line: `bulk store ${figure.backtests} x 252-point curves + 10 trades in batches of ${BATCH}: ${figure.backtestsPerSecond} backtests/s` };
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -217,7 +241,7 @@ async function lookups() {
   }
 }
 
-const CASES: Record<string, () => Promise<{ figure: unknown; line: string }>> = { 'bulk-store': bulkStore, lookups };
+const CASES: Record<string, () => Promise<{ figure: unknown; line: string }>> = { 'bulk-store': bulkStore, 'bulk-store-1y': bulkStoreOneYear, lookups };
 
 export const suite: BenchSuite = {
   name: 'backtest-store',

@@ -13,10 +13,11 @@
  * file's identity (inode, size, mtime) with the one it last saw (one stat, ~10 µs); when it
  * changed, it reads the rows and deletions with seq above its own.
  */
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { writeFileAtomic } from '../../storage/atomic.ts';
 import { Database, type DatabaseOptions } from './db.ts';
 import { entryFromRow, keyOf, paramsKeyOf, type Entry } from './rows.ts';
 
@@ -78,9 +79,16 @@ export class StoreCore {
     this.seq = seq;
   }
 
-  /** Tells other processes (and stores) that the store changed; called after a commit. */
+  /**
+   * Tells other processes (and stores) that the store changed; called after a commit. A new
+   * file renamed over the old one (a new inode, seen by the next stat). Not fsynced: it is a
+   * signal between running processes, not data; after a power loss every store reopens and
+   * loads everything anyway.
+   */
   async bumpGeneration(): Promise<void> {
-    await writeFileAtomic(join(this.root, GENERATION_FILE), `${this.seq}\n`);
+    const temp = join(this.root, `.${GENERATION_FILE}.${process.pid}.${randomBytes(4).toString('hex')}`);
+    await writeFile(temp, `${this.seq}\n`);
+    await rename(temp, join(this.root, GENERATION_FILE));
     // This process is up to date with its own write; later writes by others change the identity again.
     this.seenGeneration = this.generationIdentity();
   }
