@@ -23,16 +23,17 @@ import { BacktestStore } from '../stores/backtests/index.ts';
 import { TopologyError } from '../topology/load.ts';
 import { storeChunkBacktests, sweepIdOf } from './backtest-store-hook.ts';
 import { chunksOf, type Chunk } from './chunks.ts';
-import { expandSweep, type SweepCombination, type SweepExpansion } from './expand.ts';
+import { expandSweep, type SweepExpansion } from './expand.ts';
 import { lockSweepFolder } from './folder-lock.ts';
 import { SweepJournal } from './journal.ts';
 import { objectiveValue } from './objective.ts';
 import { createTaskRunner, sharedSeries, type TaskRunner } from './pool.ts';
+import { neededGroups, runQueue, type ChunkResult } from './queue.ts';
 import { LatestChannel, rateAndEta, type SweepProgress } from './progress.ts';
 import { withRanks, writeSweepParquet, type SweepRow } from './results.ts';
-import { signalGroups, type SignalGroup } from './signal-groups.ts';
+import { signalGroups } from './signal-groups.ts';
 import type { SweepSettings } from './settings.ts';
-import type { SweepJob, SweepTaskResult } from './worker.ts';
+import type { SweepJob } from './worker.ts';
 
 export interface RunSweepOptions {
   /** Worker threads (default: os.availableParallelism()); 1 runs in the calling thread. */
@@ -227,47 +228,28 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
       workStarted = true;
       const store = options.backtestStore !== undefined ? await BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
       try {
-        // One queue: the signal groups first, then the chunks. A chunk waits only for the groups
-        // it replays from, so the threads go on to chunks while the last groups finish; one
-        // lane more than threads keeps a task queued while a finished chunk is being committed.
         const t0 = performance.now();
-        const generated = new Map(needed.map((g) => [g.group, settleable()]));
-        const groupOfStrategy = new Map(groups.flatMap((g) => g.strategyIds.map((id) => [id, g.group] as const)));
-        const items: Item[] = [...needed.map((group): Item => ({ kind: 'generate', group })), ...todo.map((chunk): Item => ({ kind: 'chunk', chunk }))];
-        await inLanes(items, active.threads === 1 ? 1 : active.threads + 1, stop, async (item) => {
-          if (item.kind === 'generate') {
-            const done = generated.get(item.group.group)!;
-            try {
-              const r = await active.run({ kind: 'generate', group: item.group.group }, data, stop.signal);
-              if (r.kind !== 'generate') throw new Error('sweep: a generate task returned something else');
-              c.generated += r.computed;
-              c.skippedInstances += r.skipped;
-              c.groupsDone++;
-              done.resolve();
-            } catch (error) {
-              done.reject(error);
-              throw error;
-            }
+        await runQueue({ runner: active, data, stop, groups, needed, todo, combinations, classifiers: expansion.config.classifiers.length > 0 }, {
+          group: (r) => {
+            c.generated += r.computed;
+            c.skippedInstances += r.skipped;
+            c.groupsDone++;
             if (c.groupsDone === needed.length) {
               signalsMs = performance.now() - t0;
               phase = 'combinations';
             }
             report();
-            return;
-          }
-          const { chunk } = item;
-          const waitFor = new Set<number>();
-          for (let i = chunk.start; i < chunk.end; i++) for (const id of combinations[i].strategyIds) waitFor.add(groupOfStrategy.get(id)!);
-          if (expansion.config.classifiers.length > 0 && groups.length > 0) waitFor.add(0);
-          await Promise.all([...waitFor].map((g) => generated.get(g)?.promise));
-          firstChunk ??= performance.now();
-          const r = await active.run({ kind: 'chunk', chunk }, data, stop.signal);
-          if (r.kind !== 'chunk') throw new Error('sweep: a chunk task returned something else');
-          await commitChunk(journal, chunk, r, store, expansion);
-          c.done += chunk.end - chunk.start;
-          c.computed += chunk.end - chunk.start;
-          c.strategyBars += r.stats.strategyBars;
-          report();
+          },
+          chunkStarts: () => {
+            firstChunk ??= performance.now();
+          },
+          chunk: async (chunk, r) => {
+            await commitChunk(journal, chunk, r, store, expansion);
+            c.done += chunk.end - chunk.start;
+            c.computed += chunk.end - chunk.start;
+            c.strategyBars += r.stats.strategyBars;
+            report();
+          },
         });
         phase = 'combinations';
         combinationsMs = firstChunk === null ? 0 : performance.now() - firstChunk;
@@ -326,55 +308,7 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
   }
 }
 
-type Item = { readonly kind: 'generate'; readonly group: SignalGroup } | { readonly kind: 'chunk'; readonly chunk: Chunk };
-
-/** A promise settled from outside (a signal group's generation, awaited by the chunks that replay it). */
-function settleable(): { promise: Promise<void>; resolve(): void; reject(error: unknown): void } {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined); // the failure is reported by the group's own task
-  return { promise, resolve, reject };
-}
-
-/** The signal groups holding a strategy that an unfinished chunk trades. */
-function neededGroups(groups: readonly SignalGroup[], todo: readonly Chunk[], combinations: readonly SweepCombination[]): SignalGroup[] {
-  if (groups.length === 0 || todo.length === 0) return [];
-  const ids = new Set<string>();
-  for (const chunk of todo) for (let i = chunk.start; i < chunk.end; i++) for (const id of combinations[i].strategyIds) ids.add(id);
-  // Classifiers live in group 0: any replay with classifiers needs it.
-  return groups.filter((g) => (g.group === 0 && g.classifierIds.length > 0) || g.strategyIds.some((id) => ids.has(id)));
-}
-
-/**
- * Runs `task` over `items` with at most `lanes` at a time, in item order. The first failure
- * stops new items and aborts the tasks in flight (through `stop`), and is rethrown once every
- * lane has settled, so no commit is left half-done behind the caller's back.
- */
-async function inLanes<T>(items: readonly T[], lanes: number, stop: AbortController, task: (item: T) => Promise<void>): Promise<void> {
-  const { signal } = stop;
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const lane = async () => {
-    while (failure === null && !signal.aborted && next < items.length) {
-      const item = items[next++];
-      try {
-        await task(item);
-      } catch (error) {
-        failure ??= { error };
-        stop.abort();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(lanes, items.length)) }, lane));
-  if (failure !== null) throw (failure as { error: unknown }).error;
-  if (signal.aborted) throw new Error('sweep stopped');
-}
-
-async function commitChunk(journal: SweepJournal, chunk: Chunk, r: Extract<SweepTaskResult, { kind: 'chunk' }>, store: BacktestStore | null, expansion: SweepExpansion): Promise<void> {
+async function commitChunk(journal: SweepJournal, chunk: Chunk, r: ChunkResult, store: BacktestStore | null, expansion: SweepExpansion): Promise<void> {
   if (store && r.backtests) await storeChunkBacktests(store, journal.dir, chunk, r.backtests, sweepIdOf(expansion.config.name, expansion.configHash));
   await journal.commit(chunk, r.rows, r.stats);
 }
