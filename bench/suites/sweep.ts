@@ -5,10 +5,14 @@
  *   replay (every instance generated once, portfolios batch-replayed), 2 workers: total time,
  *   combinations/s, strategy-bars/s, peak RSS;
  * - grid-backtest: the same grid with a full backtest of every combination (engine backtest);
- * - speedup: the grid on 1 worker then 2 workers, three times, interleaved in one process
- *   (fresh folders, data cache cleared): the speed-up of 2 workers over 1 (best of each);
- * - memory-2000: a 2,016-combination grid (the same instances x 8 stop settings), 2 workers,
- *   RSS sampled over the run, to show that memory does not grow with finished combinations.
+ * - speedup, speedup-2000: the 504 (and 2,016) grid on 1 worker then 2 workers, interleaved in
+ *   one process (fresh folders, data cache cleared): the speed-up of 2 workers over 1 (best of
+ *   each), and the CPU time each used;
+ * - memory-2000: a 2,016-combination grid (the same instances x 8 stop settings), engine
+ *   replay, 2 workers, RSS sampled over the run, to show that memory does not grow with
+ *   finished combinations;
+ * - grid-2000-backtest: that grid with full backtests (where replay pays off: 8 portfolio
+ *   variants per instance instead of 2).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -78,17 +82,17 @@ async function once(engine: 'replay' | 'backtest', workers: number, stops: reado
   return { result, cpuMs: (used.user + used.system) / 1000, loadBefore, loadAfter: loadavg()[0] };
 }
 
-async function grid(engine: 'replay' | 'backtest') {
-  return { ...figures(await once(engine, 2, TWO_STOPS)), peakRssMb: peakRssMb() };
+async function grid(engine: 'replay' | 'backtest', stops: readonly (number | null)[]) {
+  return { ...figures(await once(engine, 2, stops)), peakRssMb: peakRssMb() };
 }
 
-async function speedup() {
+async function speedup(stops: readonly (number | null)[], rounds: number) {
   const runs: { workers: number; ms: number; cpuMs: number; loadBefore: number; loadAfter: number }[] = [];
   let rows: string | null = null;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const workers of [1, 2]) {
       clearSweepWorkerCache();
-      const m = await once('replay', workers, TWO_STOPS);
+      const m = await once('replay', workers, stops);
       runs.push({ workers, ms: m.result.stats.durationMs, cpuMs: m.cpuMs, loadBefore: m.loadBefore, loadAfter: m.loadAfter });
       const fingerprint = JSON.stringify(m.result.best);
       if (rows !== null && rows !== fingerprint) throw new Error('the best rows differ between worker counts');
@@ -96,7 +100,8 @@ async function speedup() {
     }
   }
   const best = (w: number) => Math.min(...runs.filter((r) => r.workers === w).map((r) => r.ms));
-  return { runs, oneWorkerMs: best(1), twoWorkersMs: best(2), speedup: best(1) / best(2), sameResults: true };
+  const cpu = (w: number) => Math.min(...runs.filter((r) => r.workers === w).map((r) => r.cpuMs));
+  return { combinations: stops === TWO_STOPS ? 504 : 2016, runs, oneWorkerMs: best(1), twoWorkersMs: best(2), speedup: best(1) / best(2), oneWorkerCpuMs: cpu(1), twoWorkersCpuMs: cpu(2), sameResults: true };
 }
 
 async function memory2000() {
@@ -121,11 +126,11 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export const suite: BenchSuite = {
   name: 'sweep',
-  cases: () => ['grid-replay', 'grid-backtest', 'speedup', 'memory-2000'],
+  cases: () => ['grid-replay', 'grid-backtest', 'speedup', 'speedup-2000', 'memory-2000', 'grid-2000-backtest'],
   skip: () => (SYMBOLS.every((s) => existsSync(join(DATA, `${s}_1m.csv`))) ? null : `${DATA} is absent`),
   runCase: async (name) => {
-    if (name === 'grid-replay' || name === 'grid-backtest') {
-      const f = await grid(name === 'grid-replay' ? 'replay' : 'backtest');
+    if (name === 'grid-replay' || name === 'grid-backtest' || name === 'grid-2000-backtest') {
+      const f = await grid(name === 'grid-replay' ? 'replay' : 'backtest', name === 'grid-2000-backtest' ? EIGHT_STOPS : TWO_STOPS);
       return {
         figure: f,
         line: `${name}: ${f.combinations} combinations (${f.instancesGenerated || '-'} instances generated) on ${f.workers} workers in ${(f.totalMs / 1000).toFixed(1)} s ` +
@@ -133,10 +138,15 @@ export const suite: BenchSuite = {
           `${fmt(f.strategyBarsPerSecond)} strategy-bars/s, peak RSS ${f.peakRssMb.toFixed(0)} MB; ${f.coresUsed.toFixed(2)} cores used, load ${f.loadAvgBefore.toFixed(1)}`,
       };
     }
-    if (name === 'speedup') {
-      const f = await speedup();
+    if (name === 'speedup' || name === 'speedup-2000') {
+      const rounds = name === 'speedup' ? 3 : 2;
+      const f = await speedup(name === 'speedup' ? TWO_STOPS : EIGHT_STOPS, rounds);
       const list = (w: number) => f.runs.filter((r) => r.workers === w).map((r) => `${(r.ms / 1000).toFixed(1)}`).join('/');
-      return { figure: f, line: `speedup: 1 worker ${list(1)} s, 2 workers ${list(2)} s: ${f.speedup.toFixed(2)}x (best of 3 each, interleaved), same results; load ${f.runs.map((r) => r.loadBefore.toFixed(1)).join('/')}` };
+      return {
+        figure: f,
+        line: `${name}: ${f.combinations} combinations, 1 worker ${list(1)} s, 2 workers ${list(2)} s: ${f.speedup.toFixed(2)}x (best of ${rounds} each, interleaved), same results; ` +
+          `CPU ${(f.oneWorkerCpuMs / 1000).toFixed(1)} vs ${(f.twoWorkersCpuMs / 1000).toFixed(1)} s; load ${f.runs.map((r) => r.loadBefore.toFixed(1)).join('/')}`,
+      };
     }
     const f = await memory2000();
     return {
