@@ -85,7 +85,8 @@ export class SweepJournal {
 
   /**
    * Opens (creating if needed) the folder of a sweep. A folder that holds another sweep (other
-   * config hash, grid size or chunk size) is refused: nothing of it is read or overwritten.
+   * config hash, grid size or chunk size), or other files and no sweep, is refused: nothing of
+   * it is read or overwritten.
    */
   static async open(dir: string, identity: SweepIdentity): Promise<SweepJournal> {
     const manifestPath = join(dir, SWEEP_MANIFEST);
@@ -106,6 +107,10 @@ export class SweepJournal {
       if (mismatch.length > 0) throw new SweepFolderError(`${dir} holds another sweep (${mismatch.join('; ')}); choose another output folder`);
     } else {
       await fsp.mkdir(dir, { recursive: true });
+      const foreign = (await fsp.readdir(dir)).filter((name) => name !== '.lock');
+      if (foreign.length > 0) {
+        throw new SweepFolderError(`${dir} is not empty and holds no sweep (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}); choose a new or empty output folder`);
+      }
       const manifest = {
         format: FORMAT,
         format_version: FORMAT_VERSION,

@@ -3,7 +3,7 @@
  * stops and keeps what is finished, parts that are checked before they are trusted, a torn
  * journal line, and a folder that belongs to another grid or to a running sweep.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSweep, SweepInterruptedError } from '../../src/sweep/run-sweep.ts';
@@ -92,6 +92,14 @@ describe('sweep folder', () => {
     writeFileSync(join(out, '.lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), since: 'now' }));
     const locked = await runSweep(config(), { workers: 1, outDir: out }).results.catch((e: unknown) => e);
     expect((locked as Error).message).toMatch(/is in use by another sweep \(pid \d+/);
+    // A folder with other files and no sweep in it is refused, and left as it was.
+    const busy = join(root, 'not-a-sweep');
+    mkdirSync(busy);
+    writeFileSync(join(busy, 'notes.txt'), 'mine');
+    const refused = await runSweep(config(), { workers: 1, outDir: busy }).results.catch((e: unknown) => e);
+    expect((refused as Error).message).toMatch(/not-a-sweep is not empty and holds no sweep \(notes\.txt\); choose a new or empty output folder/);
+    expect(readdirSync(busy)).toEqual(['notes.txt']);
+
     // A lock left by a process that is gone is taken over.
     writeFileSync(join(out, '.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 'then' }));
     const taken = await runSweep(config(), { workers: 1, outDir: out }).results;
