@@ -14,9 +14,9 @@
  * - grid-2000-backtest: that grid with full backtests (where replay pays off: 8 portfolio
  *   variants per instance instead of 2).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { BenchSuite } from '../suite.ts';
 import { DATA } from './pipeline-cases.ts';
 import { runSweep, type SweepResult } from '../../src/sweep/run-sweep.ts';
@@ -72,12 +72,14 @@ function figures(m: Measured) {
 async function once(engine: 'replay' | 'backtest', workers: number, stops: readonly (number | null)[], sample?: (done: number) => void): Promise<Measured> {
   const loadBefore = loadavg()[0];
   const cpu = process.cpuUsage();
-  const run = runSweep(benchGrid(engine, stops), { workers, outDir: freshDir(), baseDir: DATA });
+  const outDir = freshDir();
+  const run = runSweep(benchGrid(engine, stops), { workers, outDir, baseDir: DATA });
   const watching = (async () => {
     for await (const p of run.progress) sample?.(p.done);
   })();
   const result = await run.results;
   await watching;
+  rmSync(dirname(outDir), { recursive: true, force: true });
   const used = process.cpuUsage(cpu);
   return { result, cpuMs: (used.user + used.system) / 1000, loadBefore, loadAfter: loadavg()[0] };
 }

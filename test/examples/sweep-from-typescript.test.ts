@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 describe('examples/sweep-from-typescript.ts', () => {
   const root = new URL('../../', import.meta.url).pathname;
-  const out = join(mkdtempSync(join(tmpdir(), 'example-sweep-')), 'sweep');
+  const tmp = mkdtempSync(join(tmpdir(), 'example-sweep-'));
+  const out = join(tmp, 'sweep');
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const run = () => spawnSync(process.execPath, ['--import', 'tsx', 'examples/sweep-from-typescript.ts', out], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
   it('runs a sweep through the package import on worker threads, then resumes it with nothing left to do', () => {

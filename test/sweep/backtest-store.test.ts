@@ -3,9 +3,9 @@
  * (source sweep, the sweep's id, the same metrics as the result table), also when a chunk was
  * stored but not journaled before a crash; without it, nothing is stored.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BacktestStore } from '../../src/stores/backtests/index.ts';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { readSweepParquet } from '../../src/sweep/results.ts';
@@ -13,6 +13,7 @@ import { gridConfig, tempDir } from './helpers.ts';
 
 describe('sweep into the backtest store', () => {
   const root = tempDir();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const config = () => gridConfig({ name: 'stored', bars: 400, chunkSize: 10, fast: [5, 10], stops: [null, 3] });
 
   it('stores each computed combination once, with its metrics, curve and trades', async () => {

@@ -2,13 +2,14 @@
  * `npm run sweep` as a user runs it: the table and the Parquet path, JSON output, and bad
  * command lines, files and grids, each with a clear message, a non-zero exit and no folder.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeRun, gridConfig, sweepCli, tempDir, writeYaml } from './helpers.ts';
 
 describe('sweep CLI', () => {
   const root = tempDir();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const small = () => {
     const grid = gridConfig({ name: 'cli', bars: 600, chunkSize: 10, fast: [5, 10], stops: [null, 3] });
     return { ...grid, strategies: [grid.strategies[0]], portfolios: [grid.portfolios[0]] };

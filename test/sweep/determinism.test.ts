@@ -3,9 +3,9 @@
  * from one run to the next, and the same rows (metrics to the bit) whether every combination
  * is fully backtested or its signals are generated once and replayed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { readSweepParquet } from '../../src/sweep/results.ts';
 import { computeMetrics } from '../../src/metrics/index.ts';
@@ -15,6 +15,7 @@ import { gridConfig, tempDir } from './helpers.ts';
 
 describe('sweep determinism', () => {
   const root = tempDir();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('gives the same Parquet bytes with 1 and 2 workers, and on a second run', async () => {
     const config = gridConfig({ chunkSize: 7 });

@@ -3,9 +3,9 @@
  * stops and keeps what is finished, parts that are checked before they are trusted, a torn
  * journal line, and a folder that belongs to another grid or to a running sweep.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep, SweepInterruptedError } from '../../src/sweep/run-sweep.ts';
 import { SweepFolderError } from '../../src/sweep/journal.ts';
 import type { SweepProgress } from '../../src/sweep/progress.ts';
@@ -16,6 +16,7 @@ const TOTAL = 43;
 
 describe('sweep folder', () => {
   const root = tempDir();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('streams progress up to done = total, with a rate and an ETA', async () => {
     const run = runSweep(config(), { workers: 1, outDir: join(root, 'progress') });

@@ -4,9 +4,9 @@
  * computes only the rest, and its table equals an uninterrupted run's byte for byte. Ctrl-C
  * (SIGINT) stops gracefully with exit 130 and a message saying how to resume.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { describeRun, gridConfig, startSweepCli, sweepCli, tempDir, writeYaml } from './helpers.ts';
 
@@ -38,6 +38,7 @@ async function waitFor(condition: () => boolean, exited: () => boolean, what: st
 
 describe('sweep resume', () => {
   const root = tempDir();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const file = writeYaml(root, 'resume.yaml', bigGrid());
 
   it('resumes after SIGKILL, skipping the durable chunks, and ends with the uninterrupted result', async () => {
