@@ -15,6 +15,7 @@
 import type { Schedule } from '../clock/schedule.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import type { FillLedger } from './fill-ledger.ts';
+import { equityAt, walkHoldings } from './holdings-walk.ts';
 
 export interface EquityCurveData {
   /** Close time of each tick; the same array for every portfolio of a run (do not mutate). */
@@ -53,50 +54,19 @@ export function buildEquityCurve(marks: TickMarks, ledger: FillLedger): EquityCu
   const ticks = marks.ts.length;
   const equity = new Float64Array(ticks);
   const exposed = new Uint8Array(ticks);
-  const fills = ledger.length;
-  const fillTick = ledger.tick.view();
-  const fillStream = ledger.stream.view();
-  const fillQuantity = ledger.quantity.view();
-  const cashAfter = ledger.cashAfter.view();
-  const openAfter = ledger.openAfter.view();
-  const units = new Float64Array(marks.close.length);
-  // Streams with non-zero units, in the order they were first held (the summation order).
-  const held: number[] = [];
-  let cash = ledger.initialCash;
-  let open = 0;
-  let next = 0;
-  let tick = 0;
-  while (tick < ticks) {
-    // Apply the fills of this tick.
-    while (next < fills && fillTick[next] <= tick) {
-      const s = fillStream[next];
-      const before = units[s];
-      units[s] = before + fillQuantity[next];
-      if (before === 0 && units[s] !== 0) held.push(s);
-      else if (units[s] === 0) held.splice(held.indexOf(s), 1);
-      cash = cashAfter[next];
-      open = openAfter[next];
-      next++;
-    }
-    // Until the next fill, the holdings are constant: fill the stretch in one loop.
-    const until = next < fills ? Math.min(ticks, Math.max(tick + 1, fillTick[next])) : ticks;
-    const flag = open > 0 ? 1 : 0;
-    if (held.length === 0) {
-      equity.fill(cash, tick, until);
-    } else if (held.length === 1) {
-      const u = units[held[0]];
-      const c = marks.close[held[0]];
-      for (let t = tick; t < until; t++) equity[t] = cash + u * c[t];
+  walkHoldings(marks, ledger, (from, until, h) => {
+    // One tight loop per stretch of constant holdings.
+    if (h.held.length === 0) {
+      equity.fill(h.cash, from, until);
+    } else if (h.held.length === 1) {
+      const u = h.units[h.held[0]];
+      const c = marks.close[h.held[0]];
+      for (let t = from; t < until; t++) equity[t] = h.cash + u * c[t];
     } else {
-      for (let t = tick; t < until; t++) {
-        let e = cash;
-        for (let h = 0; h < held.length; h++) e += units[held[h]] * marks.close[held[h]][t];
-        equity[t] = e;
-      }
+      for (let t = from; t < until; t++) equity[t] = equityAt(marks, h, t);
     }
-    if (flag) exposed.fill(1, tick, until);
-    tick = until;
-  }
+    if (h.open > 0) exposed.fill(1, from, until);
+  });
   return { ts: marks.ts, equity, exposed };
 }
 
