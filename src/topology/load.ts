@@ -80,12 +80,12 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
 }
 
 /** `strategies[0].params.fast_period`; the empty path is the top level of the file. */
-function fieldPath(path: (string | number)[]): string {
+export function fieldPath(path: readonly (string | number)[]): string {
   return path.length === 0 ? '(top level)' : formatParamPath(path);
 }
 
 /** Line of the deepest YAML node that exists along `path` (a missing key points at its parent). */
-function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+export function lineOf(doc: Document, lines: LineCounter, path: readonly (string | number)[]): number | undefined {
   let node: unknown = doc.contents;
   let offset: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
   for (const key of path) {

@@ -13,8 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { formatParamPath } from '../strategies/resolve.ts';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { fieldPath, lineOf } from '../topology/load.ts';
 import { ObjectiveSchema } from '../sweep/objective.ts';
 import { DEFAULT_OBJECTIVE, PHASE_INPUTS, PHASE_TYPES, WorkflowShapeSchema, type Phase, type PhaseType, type WorkflowConfig } from './schema.ts';
 
@@ -247,26 +247,4 @@ function describePhase(raw: object, path: readonly (string | number)[]): string 
   const phases = (raw as { phases?: unknown }).phases;
   const p = Array.isArray(phases) ? (phases[path[1]] as { id?: unknown } | undefined) : undefined;
   return p && typeof p.id === 'string' ? `(phase ${p.id}) ` : '';
-}
-
-function fieldPath(path: readonly (string | number)[]): string {
-  return path.length === 0 ? '(top level)' : formatParamPath([...path]);
-}
-
-/** Line of the deepest YAML node that exists along `path` (a missing key points at its parent). */
-function lineOf(doc: Document, lines: LineCounter, path: readonly (string | number)[]): number | undefined {
-  let node: unknown = doc.contents;
-  let offset: number | undefined = (node as { range?: [number] } | null)?.range?.[0];
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
-      offset = (pair.key as { range?: [number] }).range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      offset = (node as { range?: [number] } | null)?.range?.[0] ?? offset;
-    } else break;
-  }
-  return offset === undefined ? undefined : lines.linePos(offset).line;
 }
