@@ -14,8 +14,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isTimeframe } from '../core/timeframe.ts';
 import { zoneConverter } from '../data/timezone.ts';
+import { timeframeArg, zoneArg } from './arg-parsers.ts';
 import { parseStamp } from '../data/stamp.ts';
 import {
   importBarFile,
@@ -38,18 +38,6 @@ const json = (value: unknown) => out(JSON.stringify(value, null, 2));
 
 function symbolArg(v: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/.test(v)) throw new InvalidArgumentError("use letters, digits, '.', '_' or '-' (max 32), starting with a letter or digit.");
-  return v;
-}
-function timeframeArg(v: string): string {
-  if (!isTimeframe(v)) throw new InvalidArgumentError('expected <n>m, <n>h or <n>d, e.g. 1m, 5m, 1h, 1d.');
-  return v;
-}
-function zoneArg(v: string): string {
-  try {
-    zoneConverter(v);
-  } catch {
-    throw new InvalidArgumentError('unknown time zone: expected an IANA name such as America/New_York or UTC.');
-  }
   return v;
 }
 function qualityArg(v: string): number {

@@ -19,8 +19,7 @@
  * Bad flags exit with 2 and a message naming the flag; failures (missing files, ...) with 1.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { isTimeframe } from '../core/timeframe.ts';
-import { zoneConverter } from '../data/timezone.ts';
+import { timeframeArg, zoneArg } from './arg-parsers.ts';
 import { ExitRuleSchema, type ExitRule } from '../stores/backtests/schema.ts';
 import { scan, type ScanRow } from '../stores/backtests/scanner.ts';
 
@@ -49,19 +48,7 @@ function strategyArg(v: string, previous: { type: string; params: Record<string,
   return [...previous, { type, params: params as Record<string, unknown> }];
 }
 
-function timeframeArg(v: string): string {
-  if (!isTimeframe(v)) throw new InvalidArgumentError('expected <n>m, <n>h or <n>d, e.g. 1m, 5m, 1h, 1d.');
-  return v;
-}
 
-function zoneArg(v: string): string {
-  try {
-    zoneConverter(v);
-  } catch {
-    throw new InvalidArgumentError('unknown time zone: expected an IANA name such as America/New_York or UTC.');
-  }
-  return v;
-}
 
 function barsArg(v: string): number {
   const n = Number(v);
