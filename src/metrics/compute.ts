@@ -86,10 +86,9 @@ export function computeMetrics(
   for (let i = 1; i < n; i++) {
     const e = equity[i];
     const t = ts[i];
-    if (!Number.isFinite(e)) throw new RangeError(`computeMetrics: equity[${i}] is not finite (${e})`);
-    if (!(t >= prevT) || !Number.isFinite(t)) {
-      throw new RangeError(`computeMetrics: ts must be finite and non-decreasing, ts[${i}] = ${t} after ${prevT}`);
-    }
+    // One combined test (x - x === 0 holds exactly for finite x), the error built out of line:
+    // with the two throws and their template strings inline, this loop ran ~5x slower.
+    if (!(e - e === 0 && t - t === 0 && t >= prevT)) throw badPoint(i, e, t, prevT);
     if (prevE > 0) {
       const r = e / prevE - 1;
       returns[i - 1] = r;
@@ -141,8 +140,9 @@ export function computeMetrics(
         const d = returns[i] - mean;
         ss += d * d;
         const x = returns[i] - rfPerPeriod;
-        // Branch-free: adding +0 leaves the sum unchanged, and the sign of x is unpredictable.
-        const below = x < 0 ? x : 0;
+        // min(x, 0) without a branch (the sign of x is unpredictable, and V8 compiles a ternary
+        // to a jump): x - |x| is exactly 2x for x < 0 and 0 otherwise, and halving it is exact.
+        const below = (x - Math.abs(x)) * 0.5;
         downside += below * below;
       }
       let sd = Math.sqrt(ss / (m - 1));
@@ -220,9 +220,7 @@ function summariseTrades(trades: readonly TradeFields[]): TradeStats {
   let worst = Infinity;
   for (let i = 0; i < count; i++) {
     const { pnl, returnPct, bars } = trades[i];
-    if (!Number.isFinite(pnl) || !Number.isFinite(returnPct) || !Number.isFinite(bars)) {
-      throw new RangeError(`computeMetrics: trade ${i} has a non-finite pnl, returnPct or bars`);
-    }
+    if (!(pnl - pnl === 0 && returnPct - returnPct === 0 && bars - bars === 0)) throw badTrade(i);
     sumPnl += pnl;
     sumReturn += returnPct;
     sumBars += bars;
@@ -277,6 +275,16 @@ function summariseTrades(trades: readonly TradeFields[]): TradeStats {
     worst_trade: worst,
     avg_bars_in_trade: finiteOrNull(sumBars / count),
   };
+}
+
+function badTrade(i: number): RangeError {
+  return new RangeError(`computeMetrics: trade ${i} has a non-finite pnl, returnPct or bars`);
+}
+
+/** The error for point i of a curve that is not finite or goes back in time. */
+function badPoint(i: number, e: number, t: number, prevT: number): RangeError {
+  if (!Number.isFinite(e)) return new RangeError(`computeMetrics: equity[${i}] is not finite (${e})`);
+  return new RangeError(`computeMetrics: ts must be finite and non-decreasing, ts[${i}] = ${t} after ${prevT}`);
 }
 
 function finiteOrNull(x: number | null): number | null {
