@@ -18,7 +18,8 @@
  *
  * Writes are atomic: the file is written to a temporary name in the same directory, fsynced,
  * then renamed over the target, so a reader never sees a half-written file. Every column chunk
- * gets min/max statistics (hyparquet-writer's default); `rowGroupSize` sets the row groups.
+ * gets min/max statistics (hyparquet-writer's default) unless its column says `statistics: false`
+ * (hyparquet-writer's per-column switch); `rowGroupSize` sets the row groups.
  *
  * Reads: a whole-file read loads the file into memory and decodes the requested columns. A read
  * of a row range (`rowStart`/`rowEnd`) or of chosen row groups (`rowGroups`, by index or by a
@@ -53,6 +54,13 @@ export interface ParquetColumnInput {
    * BYTE_STREAM_SPLIT suits high-entropy DOUBLE columns.
    */
   readonly encoding?: 'PLAIN' | 'DELTA_BINARY_PACKED' | 'BYTE_STREAM_SPLIT';
+  /**
+   * Write min/max (and null count) statistics for this column's chunks (default true). Readers
+   * skip row groups by them (`rowGroups` predicates, DuckDB filters), so keep them on any column
+   * a reader filters by. The writer compares every value to compute them (for a string column,
+   * a UTF-8 order comparison per row): on a large column nobody filters by, false saves that.
+   */
+  readonly statistics?: boolean;
 }
 
 export interface ParquetWriteFileOptions {
@@ -150,7 +158,7 @@ function toColumnSource(path: string, column: ParquetColumnInput): ColumnSource 
       }
       return v;
     }) as ColumnSource['data'];
-    return { name, data: values, type: WRITE_TYPE[type], nullable: true };
+    return { name, data: values, type: WRITE_TYPE[type], nullable: true, statistics: column.statistics ?? true };
   }
   switch (type) {
     case 'DOUBLE':
@@ -186,7 +194,7 @@ function toColumnSource(path: string, column: ParquetColumnInput): ColumnSource 
   if (column.encoding === 'DELTA_BINARY_PACKED' && type !== 'INT64' && type !== 'INT32' && type !== 'TIMESTAMP_MILLIS') {
     fail('DELTA_BINARY_PACKED needs an integer column');
   }
-  const source: ColumnSource = { name, data: values, type: WRITE_TYPE[type], nullable: column.nullable ?? false };
+  const source: ColumnSource = { name, data: values, type: WRITE_TYPE[type], nullable: column.nullable ?? false, statistics: column.statistics ?? true };
   if (column.encoding) source.encoding = column.encoding;
   return source;
 }
