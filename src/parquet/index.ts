@@ -35,7 +35,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
 
 /** Column types accepted by {@link writeParquetFile}. TIMESTAMP_MILLIS data is epoch ms (numbers or bigints). */
@@ -73,6 +73,13 @@ export interface ParquetWriteFileOptions {
   readonly rowGroupSize?: number | readonly number[];
   /** Extra key/value metadata stored in the file footer. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Target uncompressed size of a data page in bytes (default 1 MiB, the writer's). 0: one
+   * page per column chunk, and the writer skips its per-value size estimate (a loop over every
+   * value of every column: ~50 ms on 2.5 M rows of three columns). Meant for files whose row
+   * groups are small anyway (a reader decodes a whole chunk either way).
+   */
+  readonly pageSize?: number;
 }
 
 /**
@@ -186,7 +193,9 @@ function toColumnSource(path: string, column: ParquetColumnInput): ColumnSource 
     }
     case 'STRING':
     case 'BOOLEAN':
-      values = Array.from(data);
+      // An array is handed over as it is (the writer only reads it): copying a bulk string
+      // column (millions of repeated ids) cost more than a percent of a bulk store.
+      values = Array.isArray(data) ? (data as ColumnSource['data']) : Array.from(data);
       break;
     default:
       return fail('unknown column type');
@@ -206,6 +215,24 @@ function rowGroupSizeOf(path: string, size: number | readonly number[] | undefin
     throw new ParquetFileError(path, `parquet write ${path}: rowGroupSize must be a whole number > 0 or a non-empty list of them`);
   }
   return typeof size === 'number' ? size : sizes;
+}
+
+function pageSizeOf(path: string, size: number | undefined): number {
+  if (size === undefined) return 1 << 20;
+  if (!Number.isSafeInteger(size) || size < 0) throw new ParquetFileError(path, `parquet write ${path}: pageSize must be a whole number >= 0`);
+  return size;
+}
+
+/**
+ * First size of the output buffer: the columns' raw size. The writer's buffer doubles (and is
+ * copied) whenever it is full, and `parquetWriteBuffer` copies the result once more; starting
+ * near the final size and taking a view of the bytes saved ~20 ms (~8%) of writing a 2.5 M-row file. An
+ * over-estimate (compression, dictionaries) is only allocated, never copied.
+ */
+function bufferSizeOf(sources: readonly ColumnSource[], rows: number): number {
+  let bytes = 64 * 1024;
+  for (const s of sources) bytes += ArrayBuffer.isView(s.data) ? s.data.byteLength : rows * 8;
+  return Math.min(bytes, 1 << 30);
 }
 
 /**
@@ -232,14 +259,20 @@ export async function writeParquetFile(
   }
   let bytes: Uint8Array;
   try {
-    const buffer = parquetWriteBuffer({
-      columnData: columns.map((c) => toColumnSource(path, c)),
+    const columnData = columns.map((c) => toColumnSource(path, c));
+    const writer = new ByteWriter(bufferSizeOf(columnData, rows));
+    // Returns nothing here (a ByteWriter has no flush to wait for); awaited in case it ever does.
+    const pending = parquetWrite({
+      writer,
+      columnData,
       codec: options.codec ?? 'SNAPPY',
       rowGroupSize: rowGroupSizeOf(path, options.rowGroupSize),
+      pageSize: pageSizeOf(path, options.pageSize),
       kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
       createdBy: 'tradeflow (hyparquet-writer)',
     });
-    bytes = new Uint8Array(buffer);
+    if (pending) await pending;
+    bytes = writer.getBytes();
   } catch (error) {
     if (error instanceof ParquetFileError) throw error;
     throw new ParquetFileError(path, `parquet write ${path}: ${(error as Error).message}`, { cause: error });

@@ -1,12 +1,13 @@
 /**
- * Per-column `statistics: false` of writeParquetFile: what the footer holds
+ * Per-column `statistics: false` and `pageSize: 0` of writeParquetFile: what the footer holds
  * (read by DuckDB's parquet_metadata, an implementation other than ours) and that the values
  * read back the same, by our reader and by DuckDB.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadata } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readParquetFile, readParquetRowGroups, writeParquetFile, type ParquetColumnInput } from '../../src/parquet/index.ts';
 
@@ -117,5 +118,26 @@ describe('statistics per column', () => {
     const want = (expected.v as number[]).filter((x, i) => x > 105_000 && expected.id[i] === 'bt-919').length;
     expect(want).toBeGreaterThan(0);
     expect(Number(hit.c)).toBe(want);
+  });
+});
+
+describe('pageSize', () => {
+  it('0 writes one page per column chunk (no offset index), the default several; the values are the same', async () => {
+    const rows = 300_000; // 2.4 MB of doubles: three pages at the default 1 MiB
+    const x = Float64Array.from({ length: rows }, (_, i) => Math.sin(i) * 1e6);
+    const paged = join(dir, 'paged.parquet');
+    const single = join(dir, 'single.parquet');
+    await writeParquetFile(paged, [{ name: 'x', type: 'DOUBLE', data: x }]);
+    await writeParquetFile(single, [{ name: 'x', type: 'DOUBLE', data: x }], { pageSize: 0 });
+    // hyparquet-writer writes an offset index (page locations) only for a chunk of several pages
+    const chunk = (p: string) => parquetMetadata(readFileSync(p).buffer as ArrayBuffer).row_groups[0].columns[0];
+    expect(chunk(paged).offset_index_offset).toBeDefined();
+    expect(chunk(single).offset_index_offset).toBeUndefined();
+    expect(Array.from((await readParquetFile(single)).columns.x)).toEqual(Array.from(x));
+    const [s] = await duckdb(`SELECT count(*) AS c, sum(x) AS s FROM read_parquet('${single}')`);
+    expect(Number(s.c)).toBe(rows);
+    expect(s.s).toBeCloseTo(x.reduce((a, b) => a + b, 0), 3);
+    await expect(writeParquetFile(join(dir, 'bad.parquet'), [{ name: 'x', type: 'DOUBLE', data: x }], { pageSize: -1 })).rejects.toThrow(/pageSize must be/);
+    await expect(writeParquetFile(join(dir, 'bad.parquet'), [{ name: 'x', type: 'DOUBLE', data: x }], { pageSize: 1.5 })).rejects.toThrow(/pageSize must be/);
   });
 });
