@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestStore, BacktestStoreInputError, type BacktestInput, type BacktestSummary } from '../../../src/stores/backtests/index.ts';
+import { readParquetRowGroups } from '../../../src/parquet/index.ts';
 import { makeBacktest, tempDir } from './helpers.ts';
 
 const temp = tempDir('bt-store-');
@@ -81,6 +82,20 @@ describe('store and read back', () => {
       expect(out.map((s) => s.equityPoints)).toEqual(inputs.map((b) => b.equity.ts.length));
       expect(readdirSync(join(root, 'equity'))).toHaveLength(1);
       expect(readdirSync(join(root, 'trades'))).toHaveLength(1);
+      // min/max only where a reader may filter by them: ts and the trade columns, not ids nor equity values
+      const equityFile = join(root, 'equity', readdirSync(join(root, 'equity'))[0]);
+      for (const g of (await readParquetRowGroups(equityFile)).rowGroups) {
+        expect(g.statistics.backtest_id).toEqual({});
+        expect(g.statistics.equity).toEqual({});
+        expect(g.statistics.ts.min).toBeTypeOf('number');
+        expect(g.statistics.ts.max).toBeGreaterThan(g.statistics.ts.min as number);
+      }
+      const tradesFile = join(root, 'trades', readdirSync(join(root, 'trades'))[0]);
+      for (const g of (await readParquetRowGroups(tradesFile)).rowGroups) {
+        expect(g.statistics.backtest_id).toEqual({});
+        expect(g.statistics.pnl.min).toBeTypeOf('number');
+        expect(g.statistics.entry_time.min).toBeTypeOf('number');
+      }
       for (const i of [0, 3, 24]) {
         const d = (await s2.getDetailed(out[i].id))!;
         expect(d.equity.equity).toEqual(Array.from(inputs[i].equity.equity));
