@@ -20,8 +20,8 @@
  * time filter over the files) and the trade columns. Not for `equity` (nobody filters curves by
  * value), nor `backtest_id`: the store reads a backtest by its row range, and ids start with
  * random hex, so a row group's id range spans most ids (a SQL `backtest_id = ...` filter would
- * skip few groups). Those statistics were about a third of a bulk store's time (the writer
- * compares every value, and the id strings code point by code point).
+ * skip few groups). Those statistics were about a third of the equity file's encoding time
+ * (the writer compares every value, and the id strings code point by code point).
  *
  * One page per column chunk (`pageSize: 0`): row groups are cut at ~32 k rows (~8 k for trades),
  * so a chunk is one page of 1 MiB or less anyway, unless one backtest alone is larger; a reader

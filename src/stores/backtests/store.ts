@@ -52,8 +52,9 @@ export class BacktestStoreClosedError extends Error {
 let idCounter = 0;
 /**
  * `bt-<8 random hex><creation ms, base 36><4 hex counter>`: unique (random, time and a
- * per-process counter) and different from its neighbours in the first characters, which
- * keeps the Parquet writer's per-row min/max string comparisons of backtest_id short.
+ * per-process counter). The random part comes first (it once kept the Parquet writer's per-row
+ * min/max comparisons of backtest_id short; that column is now written without statistics,
+ * see files.ts); the form stays so that ids already stored and new ones look alike.
  */
 function newId(now: number): string {
   idCounter = (idCounter + 1) % 0x10000;
