@@ -5,6 +5,7 @@
  * The result is computed once, as flat typed arrays, so the run loop does no merging.
  */
 import type { BarSeries } from '../data/bar-series.ts';
+import { memoOnSeries } from '../data/series-memo.ts';
 
 export interface Schedule {
   readonly length: number;
@@ -104,4 +105,9 @@ export function buildSchedule(series: readonly BarSeries[]): Schedule {
   }
   if (out > 0) tickEnd[out - 1] = 1;
   return { length: out, streamIndex, barIdx, closeTime, tickEnd, ticks };
+}
+
+/** The schedule of these series, built once while they live (series-memo.ts): read only. */
+export function scheduleOf(series: readonly BarSeries[]): Schedule {
+  return memoOnSeries('schedule', series, () => buildSchedule(series));
 }

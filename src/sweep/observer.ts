@@ -18,10 +18,9 @@
  * nothing) or `trade_complete` (keeps the chains of open positions) in sweeps; runWithObservers
  * refuses `all` unless told otherwise, since it keeps every event of every portfolio.
  */
-import { buildSchedule } from '../clock/schedule.ts';
 import { periodsPerYear } from '../metrics/annualisation.ts';
 import type { Metrics } from '../metrics/types.ts';
-import { tickMarks } from '../portfolio/equity-curve.ts';
+import { tickMarksOf } from '../portfolio/equity-curve.ts';
 import { visitEquity } from '../portfolio/equity-stream.ts';
 import type { Graph } from '../topology/build.ts';
 import { runGraph, type RunOptions, type RunOutcome } from '../topology/run.ts';
@@ -74,7 +73,7 @@ function runPeriodsPerYear(graph: Graph, curveTs: Float64Array): number {
  */
 export function attachObservers(graph: Graph, objective: Objective): AttachedObservers {
   if (graph.root.state !== 'created') throw new Error(`attachObservers: the graph must not have run yet (root is ${graph.root.state})`);
-  const marks = tickMarks(buildSchedule(graph.series), graph.series);
+  const marks = tickMarksOf(graph.series);
   // With data.window the curves (and so the metrics) start at the close of start_bar: the
   // ticks before only warmed the indicators up (src/topology/window.ts, run.ts).
   const activeFrom = windowActiveFrom(graph.plan.config.data.window, graph.series);

@@ -4,7 +4,7 @@
  */
 import { curveFrom, windowActiveFrom } from './window.ts';
 import { HandlerFailure } from '../core/bus.ts';
-import { buildSchedule } from '../clock/schedule.ts';
+import { scheduleOf } from '../clock/schedule.ts';
 import { buildEquityCurves } from '../portfolio/equity-curve.ts';
 import { hasPriceExits } from '../portfolio/config.ts';
 import type { Metrics } from '../metrics/index.ts';
@@ -85,7 +85,7 @@ export class RunError extends Error {
 
 export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   const { root, context, data, series, plan } = graph;
-  const schedule = buildSchedule(series);
+  const schedule = scheduleOf(series);
   const every = options.progressEvery ?? 50_000;
   let published = 0;
   const { onTickEnd } = options;
@@ -119,7 +119,7 @@ export function runGraph(graph: Graph, options: RunOptions): RunOutcome {
   }
   // Equity curves are part of the portfolios' work: timed with the loop.
   const activeFrom = windowActiveFrom(plan.config.data.window, series);
-  const curves = buildEquityCurves(schedule, series, graph.portfolios.map((p) => p.ledger)).map((c) => curveFrom(c, activeFrom));
+  const curves = buildEquityCurves(series, graph.portfolios.map((p) => p.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
   options.onProgress?.({ done: schedule.length, total: schedule.length });
   root.stop();

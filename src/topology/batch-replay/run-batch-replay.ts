@@ -5,7 +5,7 @@
  * then the equity curves are built from the fill ledgers and the metrics computed exactly as
  * runGraph does.
  */
-import { buildSchedule } from '../../clock/schedule.ts';
+import { scheduleOf } from '../../clock/schedule.ts';
 import type { PortfolioResult } from '../../containers/portfolio-container.ts';
 import type { BarSeries } from '../../data/bar-series.ts';
 import { buildEquityCurves } from '../../portfolio/equity-curve.ts';
@@ -16,7 +16,7 @@ import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
 import { indexReplayRows } from './replay-rows.ts';
 import { PortfolioSimulator } from './simulate-portfolio.ts';
-import { buildTimeline } from './timeline.ts';
+import { timelineOf } from './timeline.ts';
 import { curveFrom, windowActiveFrom } from '../window.ts';
 
 export interface BatchReplayOptions {
@@ -30,9 +30,9 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
   if (ids(inputs.strategies) !== ids(plan.strategies) || ids(inputs.classifiers) !== ids(plan.classifiers)) {
     throw new BatchReplayInputError(`the replay inputs (strategies ${ids(inputs.strategies)}; classifiers ${ids(inputs.classifiers)}) are not the plan's, in its order (${ids(plan.strategies)}; ${ids(plan.classifiers)})`);
   }
-  const schedule = buildSchedule(series);
+  const schedule = scheduleOf(series);
   const started = performance.now();
-  const timeline = buildTimeline(schedule, series);
+  const timeline = timelineOf(series);
   let rows;
   try {
     rows = indexReplayRows(inputs, series, timeline);
@@ -45,7 +45,7 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
   }
   const activeFrom = windowActiveFrom(plan.config.data.window, series);
   const simulated = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows, activeFrom).run());
-  const curves = buildEquityCurves(schedule, series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
+  const curves = buildEquityCurves(series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
 
   const results: PortfolioResult[] = plan.portfolios.map((p, i) => ({

@@ -7,8 +7,9 @@
  * position p (open fills, then the close is marked), the stop checks of that bar, and, if p
  * ends a tick, the stored rows of that tick.
  */
-import type { Schedule } from '../../clock/schedule.ts';
+import { scheduleOf, type Schedule } from '../../clock/schedule.ts';
 import type { BarSeries } from '../../data/bar-series.ts';
+import { memoOnSeries } from '../../data/series-memo.ts';
 
 export interface Timeline {
   readonly schedule: Schedule;
@@ -41,6 +42,11 @@ export function buildTimeline(schedule: Schedule, series: readonly BarSeries[]):
     }
   }
   return { schedule, pos, tickOf, tickTs, tickEndPos, lastTick: Math.max(0, schedule.ticks - 1) };
+}
+
+/** The timeline of these series, built once while they live (series-memo.ts): read only. */
+export function timelineOf(series: readonly BarSeries[]): Timeline {
+  return memoOnSeries('timeline', series, () => buildTimeline(scheduleOf(series), series));
 }
 
 /** Index of the tick closing at `ts`, or -1 if no tick closes then; `hint` (a tick at or before it, or -1) speeds up time-ordered lookups. */
