@@ -56,10 +56,28 @@ export function tickMarksOf(series: readonly BarSeries[]): TickMarks {
   return memoOnSeries('tick-marks', series, () => tickMarks(scheduleOf(series), series));
 }
 
-export function buildEquityCurve(marks: TickMarks, ledger: FillLedger): EquityCurveData {
+/** Buffers a curve can be built into, reused from one portfolio to the next (see buildEquityCurve). */
+export interface CurveScratch {
+  readonly equity: Float64Array;
+  readonly exposed: Uint8Array;
+}
+
+/** Buffers for curves of `ticks` points, shared by every caller on this thread (synchronous use only). */
+let scratch: CurveScratch = { equity: new Float64Array(0), exposed: new Uint8Array(0) };
+export function curveScratch(ticks: number): CurveScratch {
+  if (scratch.equity.length !== ticks) scratch = { equity: new Float64Array(ticks), exposed: new Uint8Array(ticks) };
+  return scratch;
+}
+
+/**
+ * A portfolio's curve over the ticks of `marks`, into fresh arrays, or into `into` (every point
+ * of which is overwritten: the curve is valid until the buffers are reused).
+ */
+export function buildEquityCurve(marks: TickMarks, ledger: FillLedger, into?: CurveScratch): EquityCurveData {
   const ticks = marks.ts.length;
-  const equity = new Float64Array(ticks);
-  const exposed = new Uint8Array(ticks);
+  if (into && (into.equity.length !== ticks || into.exposed.length !== ticks)) throw new RangeError(`buildEquityCurve: buffers of ${into.equity.length} points for ${ticks} ticks`);
+  const equity = into ? into.equity : new Float64Array(ticks);
+  const exposed = into ? into.exposed : new Uint8Array(ticks);
   walkHoldings(marks, ledger, (from, until, h) => {
     // One tight loop per stretch of constant holdings.
     if (h.held.length === 0) {
@@ -72,6 +90,7 @@ export function buildEquityCurve(marks: TickMarks, ledger: FillLedger): EquityCu
       for (let t = from; t < until; t++) equity[t] = equityAt(marks, h, t);
     }
     if (h.open > 0) exposed.fill(1, from, until);
+    else if (into) exposed.fill(0, from, until);
   });
   return { ts: marks.ts, equity, exposed };
 }

@@ -17,7 +17,8 @@ import { canonicalJson } from '../core/canonical-json.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import { backtestsOfRun } from '../stores/backtests/from-run.ts';
 import type { BacktestInput } from '../stores/backtests/schema.ts';
-import { UnsupportedBatchReplay, runBatchReplay } from '../topology/batch-replay/index.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { UnsupportedBatchReplay, batchReplayMetrics, runBatchReplay } from '../topology/batch-replay/index.ts';
 import { buildGraph, type ReplayInputs } from '../topology/build.ts';
 import { generateSignals } from '../topology/generate-signals.ts';
 import { loadStreams } from '../topology/load-streams.ts';
@@ -118,22 +119,40 @@ async function replayInputs(job: SweepJob, plan: Plan, series: readonly BarSerie
   };
 }
 
-async function runChunkOutcome(job: SweepJob, config: TopologyConfig, runId: string, data: readonly BarSeries[] | null): Promise<{ plan: Plan; series: BarSeries[]; outcome: RunOutcome }> {
+/** What a chunk's run gives: per portfolio its metrics, and the full outcome when the backtests are wanted with their curves. */
+interface ChunkOutcome {
+  readonly plan: Plan;
+  readonly series: BarSeries[];
+  readonly metrics: ReadonlyMap<string, Metrics>;
+  readonly outcome: RunOutcome | null;
+}
+
+const metricsOf = (outcome: RunOutcome) => new Map(outcome.portfolios.map((p) => [p.result.id, p.metrics]));
+
+async function runChunkOutcome(job: SweepJob, config: TopologyConfig, runId: string, data: readonly BarSeries[] | null): Promise<ChunkOutcome> {
   if (job.engine === 'backtest') {
     const plan = planTopology(forSweep(config, { mode: 'backtest' }), job.baseDir);
     const series = await seriesOf(plan, data);
-    return { plan, series, outcome: runGraph(buildGraph(plan, series), { runId }) };
+    const outcome = runGraph(buildGraph(plan, series), { runId });
+    return { plan, series, metrics: metricsOf(outcome), outcome };
   }
   const batch = planTopology(forSweep(config, { mode: 'signal_replay', signals: { store: job.groups[0]?.dir ?? '.' }, engine: { ...config.engine, replay_engine: 'batch' } }), job.baseDir);
   const series = await seriesOf(batch, data);
   const inputs = await replayInputs(job, batch, series);
   try {
-    return { plan: batch, series, outcome: runBatchReplay(batch, series, inputs, { runId }) };
+    if (job.details) {
+      const outcome = runBatchReplay(batch, series, inputs, { runId });
+      return { plan: batch, series, metrics: metricsOf(outcome), outcome };
+    }
+    // Only the metrics are wanted: no curve is kept (the same numbers, by test).
+    const rows = batchReplayMetrics(batch, series, inputs);
+    return { plan: batch, series, metrics: new Map(rows.map((r) => [r.id, r.metrics])), outcome: null };
   } catch (error) {
     if (!(error instanceof UnsupportedBatchReplay)) throw error;
     // What the batch engine does not cover, the event-driven replay does (same results, slower).
     const events: Plan = { ...batch, config: { ...batch.config, engine: { ...batch.config.engine, replay_engine: 'events' } } };
-    return { plan: events, series, outcome: runGraph(buildGraph(events, series, inputs), { runId }) };
+    const outcome = runGraph(buildGraph(events, series, inputs), { runId });
+    return { plan: events, series, metrics: metricsOf(outcome), outcome };
   }
 }
 
@@ -156,20 +175,19 @@ async function runChunk(job: SweepJob, chunk: Chunk, data: readonly BarSeries[] 
   const { expansion } = job;
   const indices = Array.from({ length: chunk.end - chunk.start }, (_, i) => chunk.start + i);
   const runId = `sweep-${expansion.configHash.slice(0, 8)}-c${chunk.chunk}`;
-  const { plan, series, outcome } = await runChunkOutcome(job, subTopology(expansion, indices), runId, data);
-  const byPortfolio = new Map(outcome.portfolios.map((p) => [p.result.id, p]));
+  const { plan, series, metrics, outcome } = await runChunkOutcome(job, subTopology(expansion, indices), runId, data);
   const seriesById = new Map(series.map((s) => [s.id, s]));
   const strategyInputs = new Map(plan.strategies.map((s) => [s.id, s.inputs]));
   let strategyBars = 0;
   const rows: ChunkRow[] = [];
   for (const index of indices) {
     const c = expansion.combinations[index];
-    const p = byPortfolio.get(c.portfolioId);
-    if (!p) throw new Error(`sweep: chunk ${chunk.chunk} has no result for combination ${index} (portfolio ${c.portfolioId})`);
-    rows.push({ index, hash: c.hash, metrics: p.metrics });
+    const m = metrics.get(c.portfolioId);
+    if (!m) throw new Error(`sweep: chunk ${chunk.chunk} has no result for combination ${index} (portfolio ${c.portfolioId})`);
+    rows.push({ index, hash: c.hash, metrics: m });
     for (const id of c.strategyIds) strategyBars += seriesById.get(strategyInputs.get(id)![0])!.length;
   }
-  const backtests = job.details ? backtestsOf(plan, outcome) : null;
+  const backtests = job.details && outcome ? backtestsOf(plan, outcome) : null;
   return { kind: 'chunk', chunk: chunk.chunk, rows, stats: { strategyBars, ms: performance.now() - started }, backtests };
 }
 

@@ -10,9 +10,15 @@ import { computeMetrics, periodsPerYear } from '../metrics/index.ts';
 import type { Plan } from './plan.ts';
 import type { PortfolioOutcome } from './run.ts';
 
-export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
+/** The periods per year of a run whose curves have these tick times: from the config, else from the shortest timeframe and the ticks. */
+export function runPeriodsPerYear(plan: Plan, series: readonly BarSeries[], curveTs: Float64Array): number {
+  if (plan.config.metrics.periods_per_year !== undefined) return plan.config.metrics.periods_per_year;
   const minTimeframe = Math.min(...series.map((s) => s.timeframeMs));
-  const ppy = plan.config.metrics.periods_per_year ?? (results.length > 0 ? periodsPerYear(minTimeframe, results[0].equity.ts, plan.config.data.timezone) : 0);
+  return periodsPerYear(minTimeframe, curveTs, plan.config.data.timezone);
+}
+
+export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
+  const ppy = results.length > 0 ? runPeriodsPerYear(plan, series, results[0].equity.ts) : (plan.config.metrics.periods_per_year ?? 0);
   return results.map((result) => {
     const metrics = computeMetrics(
       result.equity,

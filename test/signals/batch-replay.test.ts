@@ -15,7 +15,7 @@ import { buildGraph, type ReplayInputs } from '../../src/topology/build.ts';
 import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
-import { BatchReplayInputError, runBatchReplay, UnsupportedBatchReplay } from '../../src/topology/batch-replay/index.ts';
+import { BatchReplayInputError, batchReplayMetrics, runBatchReplay, UnsupportedBatchReplay, type PortfolioMetricsRow } from '../../src/topology/batch-replay/index.ts';
 import { backtest, generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
 import { fixtureConfig, fixtureSeries, patch } from './regime-fixture.ts';
 
@@ -24,7 +24,16 @@ type Config = Record<string, unknown>;
 async function replayBoth(config: Config, series: readonly BarSeries[], store: string) {
   const plan = planFor(config, 'signal_replay', store);
   const inputs = await loadReplayInputs(plan, series);
-  return { events: runGraph(buildGraph(plan, series, inputs), { runId: 'replay' }), batch: runBatchReplay(plan, series, inputs, { runId: 'batch' }) };
+  const batch = runBatchReplay(plan, series, inputs, { runId: 'batch' });
+  expectMetricsOnlySame(batchReplayMetrics(plan, series, inputs), batch);
+  return { events: runGraph(buildGraph(plan, series, inputs), { runId: 'replay' }), batch };
+}
+
+/** The metrics-only batch replay (sweeps: no curve kept) gives every portfolio's metrics of the full one, to the bit. */
+function expectMetricsOnlySame(rows: readonly PortfolioMetricsRow[], batch: RunOutcome): void {
+  expect(rows.map((r) => ({ id: r.id, metrics: r.metrics, periodsPerYear: r.periodsPerYear, trades: r.trades }))).toStrictEqual(
+    batch.portfolios.map((p) => ({ id: p.result.id, metrics: p.metrics, periodsPerYear: p.periodsPerYear, trades: p.result.trades.length })),
+  );
 }
 
 /** Everything per portfolio that must be identical, beyond portfolioOutcomes. */
@@ -255,6 +264,7 @@ describe('batch replay on the regime-filter fixture', () => {
         const inputs = await loadReplayInputs(plan, fixtureSeries);
         const events = runGraph(buildGraph(plan, fixtureSeries, inputs), { runId: 'r' });
         const batch = runBatchReplay(plan, fixtureSeries, inputs, { runId: 'batch' });
+        expectMetricsOnlySame(batchReplayMetrics(plan, fixtureSeries, inputs), batch);
         expect(full.portfolios[0].result.trades.length).toBeGreaterThan(0);
         expectSame(batch, full, events, `${name} ${fill}`);
       }

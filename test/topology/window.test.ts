@@ -14,7 +14,7 @@ import { buildGraph } from '../../src/topology/build.ts';
 import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
-import { runBatchReplay } from '../../src/topology/batch-replay/index.ts';
+import { batchReplayMetrics, runBatchReplay } from '../../src/topology/batch-replay/index.ts';
 
 const START = 600;
 const END = 1500;
@@ -101,6 +101,10 @@ describe('data.window', () => {
     const batched = runBatchReplay(rep, series, inputs, { runId: 'b' });
     expect(fingerprint(replayed)).toBe(fingerprint(outcome));
     expect(fingerprint(batched)).toBe(fingerprint(outcome));
+    // The metrics-only replay (sweeps) measures the same windowed curves.
+    const metricsOnly = batchReplayMetrics(rep, series, inputs);
+    expect(metricsOnly.map((r) => [r.id, r.metrics, r.periodsPerYear])).toStrictEqual(outcome.portfolios.map((p) => [p.result.id, p.metrics, p.periodsPerYear]));
+    expect(metricsOnly[0].metrics.periods).toBe(outcome.portfolios[0].result.equity.equity.length - 1);
   });
 
   it('rejects windows outside the data or upside down, naming the field', async () => {

@@ -5,17 +5,18 @@
  * then the equity curves are built from the fill ledgers and the metrics computed exactly as
  * runGraph does.
  */
-import { scheduleOf } from '../../clock/schedule.ts';
+import { scheduleOf, type Schedule } from '../../clock/schedule.ts';
 import type { PortfolioResult } from '../../containers/portfolio-container.ts';
 import type { BarSeries } from '../../data/bar-series.ts';
-import { buildEquityCurves } from '../../portfolio/equity-curve.ts';
+import { buildEquityCurve, buildEquityCurves, curveScratch, tickMarksOf } from '../../portfolio/equity-curve.ts';
+import { computeMetrics, type Metrics } from '../../metrics/index.ts';
 import type { ReplayInputs } from '../build.ts';
 import type { Plan } from '../plan.ts';
-import { portfolioOutcomesWithMetrics } from '../portfolio-metrics.ts';
+import { portfolioOutcomesWithMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
 import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
-import { indexReplayRows } from './replay-rows.ts';
-import { PortfolioSimulator } from './simulate-portfolio.ts';
+import { indexReplayRows, type IndexedReplayRows } from './replay-rows.ts';
+import { PortfolioSimulator, type SimulatedPortfolio } from './simulate-portfolio.ts';
 import { timelineOf } from './timeline.ts';
 import { curveFrom, windowActiveFrom } from '../window.ts';
 
@@ -23,7 +24,16 @@ export interface BatchReplayOptions {
   readonly runId: string;
 }
 
-export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs, options: BatchReplayOptions): RunOutcome {
+interface Simulated {
+  readonly schedule: Schedule;
+  readonly rows: IndexedReplayRows;
+  readonly activeFrom: number;
+  readonly simulated: readonly SimulatedPortfolio[];
+  readonly started: number;
+}
+
+/** Checks the inputs, indexes the stored rows and simulates every portfolio (everything but the curves and metrics). */
+function simulateAll(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs): Simulated {
   if (plan.mode !== 'signal_replay') throw new UnsupportedBatchReplay(`mode ${plan.mode}`, 'the batch engine replays stored signals (mode signal_replay)');
   if (plan.portfolios.length === 0) throw new UnsupportedBatchReplay('a replay without portfolios', 'there is nothing to simulate');
   const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id).join(',');
@@ -45,6 +55,11 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
   }
   const activeFrom = windowActiveFrom(plan.config.data.window, series);
   const simulated = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows, activeFrom).run());
+  return { schedule, rows, activeFrom, simulated, started };
+}
+
+export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs, options: BatchReplayOptions): RunOutcome {
+  const { schedule, rows, activeFrom, simulated, started } = simulateAll(plan, series, inputs);
   const curves = buildEquityCurves(series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
 
@@ -77,4 +92,31 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
     features: [],
     trace: { seen: 0, retained: 0, completedTrades: 0 },
   };
+}
+
+/** One portfolio of batchReplayMetrics: its metrics and counters, without its curve. */
+export interface PortfolioMetricsRow {
+  readonly id: string;
+  readonly metrics: Metrics;
+  readonly periodsPerYear: number;
+  readonly trades: number;
+}
+
+/**
+ * The metrics of every portfolio of a replay, exactly those of runBatchReplay, without keeping
+ * any equity curve: each is built into one reused buffer, measured, and overwritten by the
+ * next. For sweeps, which want a row of metrics per combination: a fresh 50k-point curve per
+ * portfolio was most of the memory a chunk allocated and streamed through (and two threads
+ * allocating fresh pages at once slow each other down several times on this kind of machine).
+ */
+export function batchReplayMetrics(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs): PortfolioMetricsRow[] {
+  const { activeFrom, simulated } = simulateAll(plan, series, inputs);
+  const marks = tickMarksOf(series);
+  const scratch = curveScratch(marks.ts.length);
+  const ppy = runPeriodsPerYear(plan, series, curveFrom({ ts: marks.ts, equity: scratch.equity, exposed: scratch.exposed }, activeFrom).ts);
+  return plan.portfolios.map((p, i) => {
+    const curve = curveFrom(buildEquityCurve(marks, simulated[i].ledger, scratch), activeFrom);
+    const metrics = computeMetrics(curve, simulated[i].trades, { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate });
+    return { id: p.config.id, metrics, periodsPerYear: ppy, trades: simulated[i].trades.length };
+  });
 }
