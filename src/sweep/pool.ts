@@ -49,20 +49,32 @@ function inProcess(job: SweepJob): TaskRunner {
 
 async function threadPool(job: SweepJob, workers: number): Promise<TaskRunner> {
   const filename = await workerEntry();
-  const pool = new Piscina({
-    filename,
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: 60_000,
-    workerData: job,
-    // The bundle is plain JavaScript: a thread that also set up the tsx loader this process
-    // was started with (node --import tsx, inherited) took ~0.3 s longer to take its first task.
-    ...(filename === TSX_ENTRY ? {} : { execArgv: withoutTsxLoader(process.execArgv) }),
-  });
+  const options = { filename, minThreads: workers, maxThreads: workers, concurrentTasksPerWorker: 1, idleTimeout: 60_000, workerData: job };
   return {
     threads: workers,
     kind: filename === TSX_ENTRY ? 'tsx' : 'bundle',
+    ...poolRunner(filename === TSX_ENTRY ? new Piscina(options) : bundlePool(options)),
+  };
+}
+
+/**
+ * The bundle is plain JavaScript: a thread that also set up the tsx loader this process was
+ * started with (node --import tsx, inherited) took ~0.3 s longer to take its first task. So
+ * the threads get this process's flags without it. Flags a thread may not be given explicitly
+ * (V8 and per-process options such as --max-semi-space-size, which an inherited list may
+ * carry) make the first thread fail at once; then the threads inherit the flags as before.
+ */
+function bundlePool(options: ConstructorParameters<typeof Piscina>[0] & object): Piscina {
+  try {
+    return new Piscina({ ...options, execArgv: withoutTsxLoader(process.execArgv) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Piscina(options);
+  }
+}
+
+function poolRunner(pool: Piscina): Pick<TaskRunner, 'run' | 'close'> {
+  return {
     run: (task, data, signal) => pool.run({ task, data } satisfies PoolMessage, { signal }) as Promise<SweepTaskResult>,
     close: () => pool.destroy(),
   };

@@ -28,6 +28,16 @@ describe('sweep CLI', () => {
     expect(r.stderr).toBe(''); // no progress bar without a terminal
   });
 
+  it('runs on worker threads when node was started with flags a thread may not be given (V8 options)', () => {
+    const file = writeYaml(root, 'flags.yaml', small());
+    const plain = sweepCli([file, '--workers', '2', '--out', join(root, 'flags-plain'), '--json']);
+    const flagged = sweepCli([file, '--workers', '2', '--out', join(root, 'flags-v8'), '--json'], 60_000, ['--max-semi-space-size=2']);
+    expect(flagged.code, describeRun(flagged)).toBe(0);
+    expect(plain.code, describeRun(plain)).toBe(0);
+    const best = (r: { stdout: string }) => (JSON.parse(r.stdout) as { best: unknown[] }).best;
+    expect(best(flagged)).toEqual(best(plain));
+  });
+
   it('prints JSON with --json', () => {
     const file = writeYaml(root, 'json.yaml', small());
     const r = sweepCli([file, '--workers', '2', '--out', join(root, 'json-out'), '--json']);

@@ -61,8 +61,8 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function sweepCli(args: readonly string[], timeoutMs = 60_000): CliResult {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { cwd: REPO_ROOT, env: env(), encoding: 'utf8', timeout: timeoutMs });
+export function sweepCli(args: readonly string[], timeoutMs = 60_000, nodeFlags: readonly string[] = []): CliResult {
+  const r = spawnSync(process.execPath, [...nodeFlags, ...CLI, ...args], { cwd: REPO_ROOT, env: env(), encoding: 'utf8', timeout: timeoutMs });
   if (r.error) throw r.error;
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
