@@ -13,7 +13,7 @@ import { describeGraph } from './describe.ts';
 import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
 import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
 import { loadReplayInputs } from './replay-inputs.ts';
-import { runBatchReplay } from './batch-replay/index.ts';
+import { runBatchReplay, UnsupportedBatchReplay } from './batch-replay/index.ts';
 import { attachResultsStore, ResultsStore } from '../stores/results/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
 import { BacktestStore, backtestsOfRun, type BacktestSummary } from '../stores/backtests/index.ts';
@@ -79,10 +79,16 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   if (plan.mode === 'signal_generation') {
     return { mode: 'signal_generation', runId, generation: await generateSignals(plan, series, { runId, topologyFile, startedAt }) };
   }
-  let outcome: RunOutcome;
-  if (plan.mode === 'signal_replay' && plan.config.engine.replay_engine === 'batch') {
-    outcome = runBatchReplay(plan, series, replay!, { runId });
-  } else {
+  let outcome: RunOutcome | null = null;
+  if (plan.mode === 'signal_replay' && usesBatchEngine(plan)) {
+    try {
+      outcome = runBatchReplay(plan, series, replay!, { runId });
+    } catch (error) {
+      // auto: what the batch engine does not cover, the event graph runs (same results).
+      if (!(error instanceof UnsupportedBatchReplay) || plan.config.engine.replay_engine !== 'auto') throw error;
+    }
+  }
+  if (outcome === null) {
     const graph = buildGraph(plan, series, replay);
     const storeConfig = plan.config.results_store;
     if (!storeConfig) {
@@ -103,6 +109,12 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   if (dir) await writeRunResults(dir, record);
   const backtests = dir ? await storeBacktests(plan, outcome, dir, options) : [];
   return { mode: plan.mode, record, outcome, dir, backtests };
+}
+
+/** Whether a replay runs on the batch engine: asked for, or `auto` without a results store (which follows the bus). */
+function usesBatchEngine(plan: Plan): boolean {
+  const engine = plan.config.engine.replay_engine;
+  return engine === 'batch' || (engine === 'auto' && !plan.config.results_store);
 }
 
 function backtestStoreRoot(options: RunTopologyOptions): string | null {

@@ -130,9 +130,11 @@ const TopologyShape = z.strictObject({
       /**
        * signal_replay only: `events` runs the container graph on the bus (the reference);
        * `batch` simulates the portfolios directly from the stored rows, with the same results
-       * to the bit (property-tested), without events, traces or per-tick hooks.
+       * to the bit (property-tested), without events, traces or per-tick hooks; `auto` (the
+       * default) is batch, unless the run needs the bus (a results_store) or asks for what
+       * the batch engine does not cover (then events).
        */
-      replay_engine: z.enum(['events', 'batch']).default('events'),
+      replay_engine: z.enum(['auto', 'events', 'batch']).default('auto'),
       trace: TraceSchema.default({ retention: 'trade_complete' }),
     })
     .prefault({}),

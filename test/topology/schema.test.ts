@@ -29,7 +29,7 @@ describe('topology schema', () => {
     const config = parseTopology(base, 'x.yaml');
     expect(config.execution).toEqual({ fill: 'next_open', commission: { type: 'none' }, slippage_bps: 0, on_insufficient_cash: 'reject' });
     expect(config.portfolios[0].sizing).toEqual({ type: 'percent_equity', pct: 95, basis: 'signal_close', fractional: false });
-    expect(config.engine).toEqual({ on_handler_error: 'fail', replay_clock: 'sparse', replay_engine: 'events', trace: { retention: 'trade_complete' } });
+    expect(config.engine).toEqual({ on_handler_error: 'fail', replay_clock: 'sparse', replay_engine: 'auto', trace: { retention: 'trade_complete' } });
     const plan = planTopology(config, '/tmp');
     expect(plan.strategies[0].params).toEqual({ fast_period: 10, slow_period: 30, long_only: false });
     expect(plan.configHash).toMatch(/^[0-9a-f]{64}$/);
