@@ -5,7 +5,8 @@
  *   the same way, one Parquet file per instance), classifier changes versus dense states;
  * - replay-vs-regenerate: full backtest (features + strategies + portfolios) versus replay
  *   (reading the store + portfolios), interleaved in one process, both checked exact;
- * - regenerate-memory / replay-memory: each alone in its own process, for peak memory.
+ * - regenerate-memory / replay-memory (event graph) / batch-replay-memory (the default engine):
+ *   each alone in its own process, for peak memory.
  */
 import { existsSync, mkdtempSync, promises as fsp, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,22 +172,24 @@ async function replayVsRegenerate() {
   };
 }
 
-async function alone(which: 'regenerate' | 'replay') {
+async function alone(which: 'regenerate' | 'replay' | 'batch replay') {
   const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
-  if (which === 'replay') {
+  if (which !== 'regenerate') {
     const { generation, series } = await prepared(store);
     await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
   }
   const { backtest, replay: replayPlan, series } = await prepared(store);
   const baseline = peakRssMb();
   const t = performance.now();
-  const outcome = which === 'regenerate' ? regenerate(backtest, series) : await replay(replayPlan, series);
+  const outcome = which === 'regenerate' ? regenerate(backtest, series)
+    : which === 'replay' ? await replay(replayPlan, series)
+    : runBatchReplay(replayPlan, series, await loadReplayInputs(replayPlan, series), { runId: 'batch' });
   return { which, ms: performance.now() - t, trades: outcome.portfolios.reduce((n, p) => n + p.result.trades.length, 0), peakRssMb: peakRssMb(), rssBeforeRunMb: baseline };
 }
 
 export const suite: BenchSuite = {
   name: 'signals',
-  cases: () => ['storage', 'replay-vs-regenerate', 'regenerate-memory', 'replay-memory'],
+  cases: () => ['storage', 'replay-vs-regenerate', 'regenerate-memory', 'replay-memory', 'batch-replay-memory'],
   skip: () => (existsSync(join(DATA, 'SPY_1m.csv')) ? null : `${DATA} is absent`),
   runCase: async (name) => {
     if (name === 'storage') {
@@ -201,7 +204,7 @@ export const suite: BenchSuite = {
       const f = await replayVsRegenerate();
       return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}` };
     }
-    const f = await alone(name === 'replay-memory' ? 'replay' : 'regenerate');
+    const f = await alone(name === 'replay-memory' ? 'replay' : name === 'batch-replay-memory' ? 'batch replay' : 'regenerate');
     return { figure: f, line: `${f.which} alone: ${f.ms.toFixed(0)} ms, ${f.trades} trades, peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.rssBeforeRunMb.toFixed(0)} MB before the run)` };
   },
 };
