@@ -18,13 +18,13 @@
  * nothing) or `trade_complete` (keeps the chains of open positions) in sweeps; runWithObservers
  * refuses `all` unless told otherwise, since it keeps every event of every portfolio.
  */
-import { periodsPerYear } from '../metrics/annualisation.ts';
 import type { Metrics } from '../metrics/types.ts';
 import { tickMarksOf } from '../portfolio/equity-curve.ts';
 import { visitEquity } from '../portfolio/equity-stream.ts';
 import type { Graph } from '../topology/build.ts';
 import { runGraph, type RunOptions, type RunOutcome } from '../topology/run.ts';
-import { windowActiveFrom } from '../topology/window.ts';
+import { runPeriodsPerYear } from '../topology/portfolio-metrics.ts';
+import { firstTickFrom, windowActiveFrom } from '../topology/window.ts';
 import { objectiveValue, type Objective } from './objective.ts';
 import { StreamingMetrics, type StreamingMetricsOptions } from './streaming-metrics.ts';
 
@@ -55,17 +55,6 @@ export interface AttachedObservers {
 }
 
 /**
- * Periods per year of a run, as portfolioOutcomesWithMetrics derives it: the config's override,
- * or from the shortest timeframe and the tick times of the curves (from the window start on).
- */
-function runPeriodsPerYear(graph: Graph, curveTs: Float64Array): number {
-  const config = graph.plan.config;
-  if (config.metrics.periods_per_year !== undefined) return config.metrics.periods_per_year;
-  const minTimeframe = Math.min(...graph.series.map((s) => s.timeframeMs));
-  return periodsPerYear(minTimeframe, curveTs, config.data.timezone);
-}
-
-/**
  * Gives every portfolio of a built (not yet run) graph an observer. Call before runGraph, and
  * finish() after it. Computes the run's tick marks up front (they depend only on the data),
  * so the periods per year, and with them Sortino's per-period target, are known before the
@@ -77,9 +66,9 @@ export function attachObservers(graph: Graph, objective: Objective): AttachedObs
   // With data.window the curves (and so the metrics) start at the close of start_bar: the
   // ticks before only warmed the indicators up (src/topology/window.ts, run.ts).
   const activeFrom = windowActiveFrom(graph.plan.config.data.window, graph.series);
-  let first = 0;
-  while (first < marks.ts.length && marks.ts[first] < activeFrom) first++;
-  const P = graph.portfolios.length > 0 ? runPeriodsPerYear(graph, marks.ts.subarray(first)) : 1;
+  const first = firstTickFrom(marks.ts, activeFrom);
+  // Periods per year as portfolioOutcomesWithMetrics derives them for the run's curves.
+  const P = graph.portfolios.length > 0 ? runPeriodsPerYear(graph.plan, graph.series, marks.ts.subarray(first)) : 1;
   const rf = graph.plan.config.metrics.risk_free_rate;
   const bus = graph.root.bus;
   const observers = graph.portfolios.map((portfolio) => {

@@ -6,7 +6,8 @@
  */
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
 import type { BarSeries } from '../data/bar-series.ts';
-import { computeMetrics, periodsPerYear } from '../metrics/index.ts';
+import { computeMetrics, periodsPerYear, type EquityCurve, type Metrics } from '../metrics/index.ts';
+import type { TradeFields } from '../metrics/compute.ts';
 import type { Plan } from './plan.ts';
 import type { PortfolioOutcome } from './run.ts';
 
@@ -17,14 +18,12 @@ export function runPeriodsPerYear(plan: Plan, series: readonly BarSeries[], curv
   return periodsPerYear(minTimeframe, curveTs, plan.config.data.timezone);
 }
 
+/** One portfolio's metrics in a run of this plan: the same options whichever engine built the curve. */
+export function portfolioMetrics(plan: Plan, curve: EquityCurve, trades: readonly TradeFields[], periodsPerYear: number): Metrics {
+  return computeMetrics(curve, trades, { periodsPerYear, riskFreeRate: plan.config.metrics.risk_free_rate });
+}
+
 export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
   const ppy = results.length > 0 ? runPeriodsPerYear(plan, series, results[0].equity.ts) : (plan.config.metrics.periods_per_year ?? 0);
-  return results.map((result) => {
-    const metrics = computeMetrics(
-      result.equity,
-      result.trades,
-      { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate },
-    );
-    return { result, metrics, periodsPerYear: ppy };
-  });
+  return results.map((result) => ({ result, metrics: portfolioMetrics(plan, result.equity, result.trades, ppy), periodsPerYear: ppy }));
 }

@@ -39,10 +39,16 @@ export function windowActiveFrom(window: Window | undefined, series: readonly Ba
   return base.start[window.start_bar] + base.timeframeMs;
 }
 
+/** Index of the first tick time at or after `activeFrom` (ts ascending; its length if none). */
+export function firstTickFrom(ts: Float64Array, activeFrom: number): number {
+  let i = 0;
+  while (i < ts.length && ts[i] < activeFrom) i++;
+  return i;
+}
+
 /** The part of a curve from `activeFrom` on (views, no copy). */
 export function curveFrom(curve: EquityCurveData, activeFrom: number): EquityCurveData {
   if (activeFrom === -Infinity) return curve;
-  let i = 0;
-  while (i < curve.ts.length && curve.ts[i] < activeFrom) i++;
+  const i = firstTickFrom(curve.ts, activeFrom);
   return { ts: curve.ts.subarray(i), equity: curve.equity.subarray(i), exposed: curve.exposed.subarray(i) };
 }

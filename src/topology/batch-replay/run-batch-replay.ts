@@ -9,16 +9,16 @@ import { scheduleOf, type Schedule } from '../../clock/schedule.ts';
 import type { PortfolioResult } from '../../containers/portfolio-container.ts';
 import type { BarSeries } from '../../data/bar-series.ts';
 import { buildEquityCurve, buildEquityCurves, curveScratch, tickMarksOf } from '../../portfolio/equity-curve.ts';
-import { computeMetrics, type Metrics } from '../../metrics/index.ts';
+import type { Metrics } from '../../metrics/index.ts';
 import type { ReplayInputs } from '../build.ts';
 import type { Plan } from '../plan.ts';
-import { portfolioOutcomesWithMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
+import { portfolioMetrics, portfolioOutcomesWithMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
 import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
 import { indexReplayRows, type IndexedReplayRows } from './replay-rows.ts';
 import { PortfolioSimulator, type SimulatedPortfolio } from './simulate-portfolio.ts';
 import { timelineOf } from './timeline.ts';
-import { curveFrom, windowActiveFrom } from '../window.ts';
+import { curveFrom, firstTickFrom, windowActiveFrom } from '../window.ts';
 
 export interface BatchReplayOptions {
   readonly runId: string;
@@ -113,10 +113,9 @@ export function batchReplayMetrics(plan: Plan, series: readonly BarSeries[], inp
   const { activeFrom, simulated } = simulateAll(plan, series, inputs);
   const marks = tickMarksOf(series);
   const scratch = curveScratch(marks.ts.length);
-  const ppy = runPeriodsPerYear(plan, series, curveFrom({ ts: marks.ts, equity: scratch.equity, exposed: scratch.exposed }, activeFrom).ts);
+  const ppy = runPeriodsPerYear(plan, series, marks.ts.subarray(firstTickFrom(marks.ts, activeFrom)));
   return plan.portfolios.map((p, i) => {
     const curve = curveFrom(buildEquityCurve(marks, simulated[i].ledger, scratch), activeFrom);
-    const metrics = computeMetrics(curve, simulated[i].trades, { periodsPerYear: ppy, riskFreeRate: plan.config.metrics.risk_free_rate });
-    return { id: p.config.id, metrics, periodsPerYear: ppy, trades: simulated[i].trades.length };
+    return { id: p.config.id, metrics: portfolioMetrics(plan, curve, simulated[i].trades, ppy), periodsPerYear: ppy, trades: simulated[i].trades.length };
   });
 }
