@@ -14,6 +14,7 @@ import { runGraph, type RunOutcome, type RunProgress } from './run.ts';
 import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
 import { loadReplayInputs } from './replay-inputs.ts';
 import { runBatchReplay, UnsupportedBatchReplay } from './batch-replay/index.ts';
+import { usesBatchEngine } from './replay-engine.ts';
 import { attachResultsStore, ResultsStore } from '../stores/results/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
 import { BacktestStore, backtestsOfRun, type BacktestSummary } from '../stores/backtests/index.ts';
@@ -109,12 +110,6 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
   if (dir) await writeRunResults(dir, record);
   const backtests = dir ? await storeBacktests(plan, outcome, dir, options) : [];
   return { mode: plan.mode, record, outcome, dir, backtests };
-}
-
-/** Whether a replay runs on the batch engine: asked for, or `auto` without a results store (which follows the bus). */
-function usesBatchEngine(plan: Plan): boolean {
-  const engine = plan.config.engine.replay_engine;
-  return engine === 'batch' || (engine === 'auto' && !plan.config.results_store);
 }
 
 function backtestStoreRoot(options: RunTopologyOptions): string | null {

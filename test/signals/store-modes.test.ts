@@ -47,6 +47,7 @@ describe('--dry-run shows a different graph per mode', () => {
     const dryRep = await runCli([rep, '--dry-run']);
     expect(dryRep.code, describeRun(dryRep)).toBe(0);
     expect(dryRep.stdout).toContain('signal_replay');
+    expect(dryRep.stdout).toContain('replay engine: batch (engine.replay_engine auto)');
     expect(dryRep.stdout).toContain('execution');
     expect(dryRep.stdout).toContain('portfolio.trend_up_only');
     expect(dryRep.stdout).toContain('portfolio.pairs_close');

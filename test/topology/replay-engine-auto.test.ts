@@ -7,6 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validateTopology } from '../../src/topology/load.ts';
+import { planTopology } from '../../src/topology/plan.ts';
+import { usesBatchEngine } from '../../src/topology/replay-engine.ts';
 import { runTopology, type TopologyRun } from '../../src/topology/run-topology.ts';
 import type { RunOutcome } from '../../src/topology/run.ts';
 
@@ -51,5 +54,13 @@ describe('replay_engine: auto', () => {
 
   it('still refuses results_store with replay_engine: batch', async () => {
     await expect(runTopology(topology('signal_replay', store, { replay_engine: 'batch' }, { results_store: { root: join(root, 'rs2') } }), options)).rejects.toThrow(/replay_engine: events/);
+  });
+
+  it('decides per config what the run and its --dry-run say: batch unless the bus is needed or events are asked for', () => {
+    const uses = (engine: Record<string, unknown>, extra: Record<string, unknown> = {}) => usesBatchEngine(planTopology(validateTopology(topology('signal_replay', store, engine, extra)), root));
+    expect(uses({})).toBe(true);
+    expect(uses({ replay_engine: 'batch' })).toBe(true);
+    expect(uses({ replay_engine: 'events' })).toBe(false);
+    expect(uses({}, { results_store: { root: join(root, 'rs3') } })).toBe(false);
   });
 });
