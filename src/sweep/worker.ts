@@ -31,6 +31,7 @@ import { subTopology, type SweepExpansion } from './expand.ts';
 import type { ChunkStats } from './journal.ts';
 import type { ChunkRow } from './results.ts';
 import type { SignalGroup } from './signal-groups.ts';
+import { streamsForGroup } from './group-streams.ts';
 
 /** Everything a worker needs to run any task of one sweep (sent once, as the pool's workerData). */
 export interface SweepJob {
@@ -86,6 +87,7 @@ async function generateGroup(job: SweepJob, group: SignalGroup, data: readonly B
   const plan = planTopology(forSweep(config, {
     mode: 'signal_generation',
     signals: { store: group.dir },
+    data: { ...config.data, streams: streamsForGroup(config, strategies, classifiers) },
     strategies: config.strategies.filter((s) => strategies.has(s.id)),
     classifiers: config.classifiers.filter((c) => classifiers.has(c.id)),
     portfolios: [],
