@@ -3,6 +3,17 @@ import type { EquityCurve, Metrics, MetricsOptions, TradeRecord } from './types.
 /** The fields of a trade the metrics read: a portfolio's own trade objects qualify without copying. */
 export type TradeFields = Pick<TradeRecord, 'pnl' | 'returnPct' | 'bars'>;
 
+/** The same fields as columns (trades 0..count-1), e.g. the batch replay's TradeColumns: read without building objects. */
+export interface TradeColumnsView {
+  readonly count: number;
+  readonly pnl: ArrayLike<number>;
+  readonly returnPct: ArrayLike<number>;
+  readonly bars: ArrayLike<number>;
+}
+
+/** A portfolio's closed trades, as objects or as columns. */
+export type TradesInput = readonly TradeFields[] | TradeColumnsView;
+
 /**
  * A per-period standard deviation (or downside deviation) at or below this is treated as exactly
  * zero. Simple returns e_i/e_{i-1} - 1 carry a rounding error of ~1e-16, so a curve growing by
@@ -45,7 +56,7 @@ function returnsBuffer(m: number): Float64Array {
  */
 export function computeMetrics(
   curve: EquityCurve,
-  trades: readonly TradeFields[],
+  trades: TradesInput,
   options: MetricsOptions,
 ): Metrics {
   const { ts, equity, exposed } = curve;
@@ -206,8 +217,29 @@ type TradeStats = Pick<
   | 'avg_bars_in_trade'
 >;
 
-function summariseTrades(trades: readonly TradeFields[]): TradeStats {
+const isColumns = (trades: TradesInput): trades is TradeColumnsView => !Array.isArray(trades);
+
+/** Trade objects copied into reused columns, so one loop serves both inputs (a copy of ~1k trades is nothing next to a curve). */
+let gathered = { pnl: new Float64Array(0), returnPct: new Float64Array(0), bars: new Float64Array(0) };
+function gather(trades: readonly TradeFields[]): TradeColumnsView {
   const count = trades.length;
+  if (gathered.pnl.length < count) {
+    const n = Math.max(count, gathered.pnl.length * 2);
+    gathered = { pnl: new Float64Array(n), returnPct: new Float64Array(n), bars: new Float64Array(n) };
+  }
+  const { pnl, returnPct, bars } = gathered;
+  for (let i = 0; i < count; i++) {
+    const t = trades[i];
+    pnl[i] = t.pnl;
+    returnPct[i] = t.returnPct;
+    bars[i] = t.bars;
+  }
+  return { count, pnl, returnPct, bars };
+}
+
+function summariseTrades(trades: TradesInput): TradeStats {
+  const columns = isColumns(trades) ? trades : gather(trades);
+  const { count, pnl: pnls, returnPct: returns, bars: held } = columns;
   let wins = 0;
   let losses = 0;
   let sumPnl = 0;
@@ -219,7 +251,9 @@ function summariseTrades(trades: readonly TradeFields[]): TradeStats {
   let best = -Infinity;
   let worst = Infinity;
   for (let i = 0; i < count; i++) {
-    const { pnl, returnPct, bars } = trades[i];
+    const pnl = pnls[i];
+    const returnPct = returns[i];
+    const bars = held[i];
     if (!(pnl - pnl === 0 && returnPct - returnPct === 0 && bars - bars === 0)) throw badTrade(i);
     sumPnl += pnl;
     sumReturn += returnPct;

@@ -7,13 +7,20 @@
 import { GrowableFloat64 } from '../core/growable.ts';
 
 export class FillLedger {
-  readonly tick = new GrowableFloat64(256);
-  readonly stream = new GrowableFloat64(256);
-  readonly quantity = new GrowableFloat64(256);
-  readonly cashAfter = new GrowableFloat64(256);
-  readonly openAfter = new GrowableFloat64(256);
+  readonly tick: GrowableFloat64;
+  readonly stream: GrowableFloat64;
+  readonly quantity: GrowableFloat64;
+  readonly cashAfter: GrowableFloat64;
+  readonly openAfter: GrowableFloat64;
 
-  constructor(readonly initialCash: number) {}
+  /** `capacity`: the fills expected (the batch replay knows a bound; growing 5 columns from 256 was ~1.5 ms per replay of 100 portfolios). */
+  constructor(readonly initialCash: number, capacity = 256) {
+    this.tick = new GrowableFloat64(capacity);
+    this.stream = new GrowableFloat64(capacity);
+    this.quantity = new GrowableFloat64(capacity);
+    this.cashAfter = new GrowableFloat64(capacity);
+    this.openAfter = new GrowableFloat64(capacity);
+  }
 
   record(tick: number, streamIndex: number, quantity: number, cashAfter: number, openAfter: number): void {
     this.tick.push(tick);

@@ -7,7 +7,7 @@
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import { computeMetrics, periodsPerYear, type EquityCurve, type Metrics } from '../metrics/index.ts';
-import type { TradeFields } from '../metrics/compute.ts';
+import type { TradesInput } from '../metrics/compute.ts';
 import type { Plan } from './plan.ts';
 import type { PortfolioOutcome } from './run.ts';
 
@@ -19,11 +19,12 @@ export function runPeriodsPerYear(plan: Plan, series: readonly BarSeries[], curv
 }
 
 /** One portfolio's metrics in a run of this plan: the same options whichever engine built the curve. */
-export function portfolioMetrics(plan: Plan, curve: EquityCurve, trades: readonly TradeFields[], periodsPerYear: number): Metrics {
+export function portfolioMetrics(plan: Plan, curve: EquityCurve, trades: TradesInput, periodsPerYear: number): Metrics {
   return computeMetrics(curve, trades, { periodsPerYear, riskFreeRate: plan.config.metrics.risk_free_rate });
 }
 
-export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
+/** `trades[i]`: the trades of results[i] to measure, when the engine has them in another form (the batch replay's columns). */
+export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[], trades?: readonly TradesInput[]): PortfolioOutcome[] {
   const ppy = results.length > 0 ? runPeriodsPerYear(plan, series, results[0].equity.ts) : (plan.config.metrics.periods_per_year ?? 0);
-  return results.map((result) => ({ result, metrics: portfolioMetrics(plan, result.equity, result.trades, ppy), periodsPerYear: ppy }));
+  return results.map((result, i) => ({ result, metrics: portfolioMetrics(plan, result.equity, trades ? trades[i] : result.trades, ppy), periodsPerYear: ppy }));
 }

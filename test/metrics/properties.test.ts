@@ -144,4 +144,28 @@ describe('computeMetrics properties', () => {
       { numRuns: 300 },
     );
   });
+
+  it('trades given as columns (the batch replay\'s) give the metrics of the same trades as objects, to the bit', () => {
+    const tradeArb = fc.record({
+      pnl: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      returnPct: fc.double({ min: -1, max: 5, noNaN: true }),
+      bars: fc.integer({ min: 0, max: 100_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(tradeArb, { maxLength: 200 }), fc.integer({ min: 0, max: 50 }), (trades, spare) => {
+        const curve = { ts: timestamps(3), equity: Float64Array.from([100, 99, 103]) };
+        // columns longer than count (a growable buffer): only the first `count` rows are trades
+        const column = (f: (t: (typeof trades)[number]) => number) => Float64Array.from([...trades.map(f), ...Array.from({ length: spare }, () => 1e9)]);
+        const columns = { count: trades.length, pnl: column((t) => t.pnl), returnPct: column((t) => t.returnPct), bars: Int32Array.from(column((t) => t.bars)) };
+        expect(computeMetrics(curve, columns, { periodsPerYear: 252 })).toEqual(computeMetrics(curve, trades, { periodsPerYear: 252 }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a non-finite trade field is refused in columns as in objects, naming the trade', () => {
+    const curve = { ts: timestamps(2), equity: Float64Array.from([100, 101]) };
+    const columns = { count: 2, pnl: Float64Array.from([1, Number.NaN]), returnPct: Float64Array.from([0.1, 0.1]), bars: Float64Array.from([3, 3]) };
+    expect(() => computeMetrics(curve, columns, { periodsPerYear: 252 })).toThrow(/trade 1 has a non-finite/);
+  });
 });

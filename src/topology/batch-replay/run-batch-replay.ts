@@ -12,6 +12,7 @@ import { buildEquityCurve, buildEquityCurves, curveScratch, tickMarksOf } from '
 import type { Metrics } from '../../metrics/index.ts';
 import type { ReplayInputs } from '../build.ts';
 import type { Plan } from '../plan.ts';
+import type { Trade } from '../../portfolio/trade.ts';
 import { portfolioMetrics, portfolioOutcomesWithMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
 import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
@@ -63,20 +64,29 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
   const curves = buildEquityCurves(series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
   const loopMs = performance.now() - started;
 
-  const results: PortfolioResult[] = plan.portfolios.map((p, i) => ({
-    id: p.config.id,
-    initialCash: p.config.initial_cash,
-    cash: simulated[i].cash,
-    equity: curves[i],
-    trades: simulated[i].trades,
-    rejectedOrders: simulated[i].rejectedOrders,
-    signalsReceived: simulated[i].signalsReceived,
-    fillsReceived: simulated[i].fillsReceived,
-  }));
+  const results: PortfolioResult[] = plan.portfolios.map((p, i) => {
+    const sim = simulated[i];
+    let trades: Trade[] | undefined;
+    return {
+      id: p.config.id,
+      initialCash: p.config.initial_cash,
+      cash: sim.cash,
+      equity: curves[i],
+      // Built on first read: the metrics read the columns, and many callers (sweeps, summaries)
+      // never look at the trades one by one. Enumerable, so spreading, JSON and structured
+      // clone see it as the plain array of the event path.
+      get trades(): Trade[] {
+        return (trades ??= sim.trades());
+      },
+      rejectedOrders: sim.rejectedOrders,
+      signalsReceived: sim.signalsReceived,
+      fillsReceived: sim.fillsReceived,
+    };
+  });
   const fills = simulated.reduce((n, s) => n + s.fillsReceived, 0);
   return {
     runId: options.runId,
-    portfolios: portfolioOutcomesWithMetrics(plan, series, results),
+    portfolios: portfolioOutcomesWithMetrics(plan, series, results, simulated.map((s) => s.tradeColumns)),
     stats: {
       bars: schedule.length,
       publishedBars: 0,
@@ -116,6 +126,6 @@ export function batchReplayMetrics(plan: Plan, series: readonly BarSeries[], inp
   const ppy = runPeriodsPerYear(plan, series, marks.ts.subarray(firstTickFrom(marks.ts, activeFrom)));
   return plan.portfolios.map((p, i) => {
     const curve = curveFrom(buildEquityCurve(marks, simulated[i].ledger, scratch), activeFrom);
-    return { id: p.config.id, metrics: portfolioMetrics(plan, curve, simulated[i].trades, ppy), periodsPerYear: ppy, trades: simulated[i].trades.length };
+    return { id: p.config.id, metrics: portfolioMetrics(plan, curve, simulated[i].tradeColumns, ppy), periodsPerYear: ppy, trades: simulated[i].tradeColumns.count };
   });
 }

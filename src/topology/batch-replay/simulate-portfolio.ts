@@ -26,6 +26,7 @@ import { affordableQuantity, commissionFor, slipped, type Commission, type Execu
 import { hasPriceExits, stopLevel, type PortfolioConfig } from '../../portfolio/config.ts';
 import { FillLedger } from '../../portfolio/fill-ledger.ts';
 import type { Trade } from '../../portfolio/trade.ts';
+import { TradeColumns } from '../../portfolio/trade-columns.ts';
 import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './replay-rows.ts';
 import { BatchReplayInputError } from './errors.ts';
 import { lastBarAt, type Timeline } from './timeline.ts';
@@ -35,7 +36,6 @@ const STOP_LOSS = 1;
 const TAKE_PROFIT = 2;
 const END_OF_DATA = 3;
 const TRAILING_STOP = 4;
-const REASONS = ['signal', 'stop_loss', 'take_profit', 'end_of_data', 'trailing_stop'] as const;
 
 const FIXED_QUANTITY = 0;
 const PERCENT_EQUITY = 1;
@@ -43,7 +43,10 @@ const PERCENT_CASH = 2;
 
 export interface SimulatedPortfolio {
   readonly cash: number;
-  readonly trades: Trade[];
+  /** Its closed trades as columns (what the metrics read). */
+  readonly tradeColumns: TradeColumns;
+  /** Its closed trades as Trade objects, built on each call (only for callers that want objects). */
+  trades(): Trade[];
   readonly ledger: FillLedger;
   readonly rejectedOrders: number;
   readonly signalsReceived: number;
@@ -157,7 +160,7 @@ export class PortfolioSimulator {
 
   // ---- results ----
   private cash: number;
-  private readonly trades: Trade[] = [];
+  private readonly trades: TradeColumns;
   readonly ledger: FillLedger;
   private orderSeq = 0;
   private rejected = 0;
@@ -211,7 +214,6 @@ export class PortfolioSimulator {
     this.allowedRegimes = config.regime_filter ? config.regime_filter.regimes : null;
     this.regimeAllows = !config.regime_filter;
     this.cash = config.initial_cash;
-    this.ledger = new FillLedger(config.initial_cash);
 
     // Sources in the replay container's order at one tick: the filter's classifier, then the
     // strategies in plan order (a strategy listed twice hears each signal twice, as on the bus).
@@ -234,6 +236,13 @@ export class PortfolioSimulator {
       if (!this.strategyIds.includes(id)) throw new BatchReplayInputError(`portfolio ${config.id}: no stored signals for strategy ${id}`);
     }
     this.streams = Int32Array.from([...streams].sort((a, b) => a - b));
+    // Every trade is opened by a delivered signal leg, so these bound the trades: reserving
+    // them saves regrowing 15 columns (capped: a huge store grows instead of over-reserving).
+    let legs = 0;
+    for (const src of this.sources) if (src.strategy) legs += src.strategy.start[src.count] * src.times;
+    this.trades = new TradeColumns(Math.min(legs, 1 << 16));
+    // and every trade is two fills
+    this.ledger = new FillLedger(config.initial_cash, Math.min(2 * legs, 1 << 17));
 
     const capacity = Math.max(1, this.strategyIds.length * S);
     this.slotOf = new Int32Array(this.strategyIds.length * S).fill(-1);
@@ -299,8 +308,9 @@ export class PortfolioSimulator {
     }
     this.advance(Infinity);
     this.endOfData();
+    const { trades, strategyIds, series, config } = this;
     return {
-      cash: this.cash, trades: this.trades, ledger: this.ledger, rejectedOrders: this.rejected,
+      cash: this.cash, tradeColumns: trades, trades: () => trades.toTrades(config.id, strategyIds, series), ledger: this.ledger, rejectedOrders: this.rejected,
       signalsReceived: this.signalsReceived, fillsReceived: this.fillsReceived,
     };
   }
@@ -657,14 +667,8 @@ export class PortfolioSimulator {
       const entryBarIdx = this.entryBarIdx[slot];
       const total = this.entryCommission[slot] + commission;
       const pnl = (price - entryPrice) * held - total;
-      const series = this.series[s];
-      this.trades.push({
-        portfolioId: this.config.id, strategyId: this.strategyIds[this.slotStrategy[slot]], symbol: series.symbol, stream: series.id,
-        direction: held > 0 ? 'long' : 'short', quantity: Math.abs(held),
-        entryTime: this.entryTime[slot], entryBarIdx, entryPrice,
-        exitTime: fillTime, exitBarIdx: barIdx, exitPrice: price,
-        commission: total, pnl, returnPct: pnl / (Math.abs(held) * entryPrice), bars: barIdx - entryBarIdx, exitReason: REASONS[reason],
-      });
+      this.trades.push(this.slotStrategy[slot], s, held > 0, Math.abs(held), this.entryTime[slot], entryBarIdx, entryPrice,
+        fillTime, barIdx, price, total, pnl, pnl / (Math.abs(held) * entryPrice), reason);
       if (reason !== SIGNAL) this.projected[slot] = 0;
     }
     this.trigger[s] = -1;
