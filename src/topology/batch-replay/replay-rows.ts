@@ -55,6 +55,12 @@ function tickEndOf(timeline: Timeline, ts: number, hint: number, what: string): 
 
 export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
   const streamIndex = new Map(series.map((s, i) => [s.id, i]));
+  // The bar columns by stream index, read in the per-row check (hoisted out of the series objects).
+  const lengths = Int32Array.from(series, (s) => s.length);
+  const startOf = series.map((s) => s.start);
+  const closeOf = series.map((s) => s.close);
+  const timeframeMs = Float64Array.from(series, (s) => s.timeframeMs);
+  const traded = new Uint8Array(series.length);
   let signals = 0;
   const strategies = inputs.strategies.map((strategy): StrategySignals => {
     const { seq, ts, stream, barIdx, value, weight, price } = strategy.rows;
@@ -89,16 +95,19 @@ export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries
       at[k] = timeline.tickEndPos[tick];
       const end = k + 1 < count ? starts[k + 1] : rows;
       for (let r = r0; r < end; r++) {
-        const s = series[legStream[r]];
+        const i = legStream[r];
         const b = barIdx[r];
-        if (!(b >= 0 && b < s.length) || s.start[b] + s.timeframeMs > now || s.close[b] !== price[r]) {
+        if (!(b >= 0 && b < lengths[i]) || startOf[i][b] + timeframeMs[i] > now || closeOf[i][b] !== price[r]) {
           throw new BatchReplayInputError(`stored signal leg ${stream[r]} bar_idx ${b} at ${iso(now)} does not match the base data (price ${price[r]})`);
         }
       }
     }
     start[count] = rows;
     signals += count;
-    const streams = [...new Set(legStream)].sort((a, b) => a - b);
+    traded.fill(0);
+    for (let r = 0; r < rows; r++) traded[legStream[r]] = 1;
+    const streams: number[] = [];
+    for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
     return { id: strategy.id, count, start, at, stream: legStream, streams, value, weight, price };
   });
   const classifiers = inputs.classifiers.map((classifier): ClassifierChanges => {
