@@ -10,17 +10,21 @@ export type FeatureRequest =
   | { readonly indicator: string; readonly params?: Record<string, number>; readonly output?: string; readonly stream?: number }
   | { readonly pair: string; readonly params?: Record<string, number>; readonly output?: string; readonly streams: readonly [number, number] };
 
-/** The latest closed bar of one input stream, as a strategy sees it (a reused view: read it during the call only). */
+/**
+ * The latest closed bar of one input stream, as a strategy sees it: a reused view whose
+ * prices are read from the series on access (src/containers/input-views.ts), so read it
+ * during the call only, and copy it (`{ ...bar }`) to keep it.
+ */
 export interface BarView {
-  symbol: string;
-  timeframe: string;
-  barIdx: number;
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly barIdx: number;
+  readonly start: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
 }
 
 /** Signal value: 1 long, -1 short, 0 flat; `null` means "no opinion: keep the current signal". */
@@ -44,8 +48,9 @@ export interface StrategyDefinition<S extends z.ZodObject = z.ZodObject> {
   features(params: z.infer<S>): Record<string, FeatureRequest>;
   /**
    * Stateless decision. `features` holds every alias declared by `features()`, all finite
-   * (the runtime does not call a strategy before its features are warm). `bars[i]` is the
-   * latest closed bar of input stream i.
+   * (the runtime does not call a strategy before its features are warm); like `bars`, it is
+   * a view reused from call to call (copy it to keep it). `bars[i]` is the latest closed bar
+   * of input stream i.
    */
   decide(features: Readonly<Record<string, number>>, bars: readonly BarView[], params: z.infer<S>): SignalValue | null;
 }
