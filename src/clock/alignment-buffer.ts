@@ -15,6 +15,8 @@ import type { BarSeries } from '../data/bar-series.ts';
 export type MissingBarPolicy = 'skip' | 'ffill';
 
 export interface Requirement {
+  /** Its index in the buffer's list of requirements: equal stream lists share one requirement. */
+  readonly id: number;
   /** Stream indices, in the consumer's declared order. */
   readonly streams: readonly number[];
   readonly base: readonly number[];
@@ -27,6 +29,12 @@ export class TimeAlignmentBuffer {
   /** Close time of that bar, -Infinity before the first. */
   readonly lastClose: Float64Array;
 
+  /** Every distinct requirement asked for, by id. */
+  private readonly requirements: Requirement[] = [];
+  private readonly byStreams = new Map<string, Requirement>();
+  /** readiness()'s answer, one byte per requirement id (reused from tick to tick). */
+  private readyFlags = new Uint8Array(0);
+
   constructor(readonly series: readonly BarSeries[], readonly policy: MissingBarPolicy) {
     this.lastBar = new Int32Array(series.length).fill(-1);
     this.lastClose = new Float64Array(series.length).fill(-Infinity);
@@ -37,14 +45,37 @@ export class TimeAlignmentBuffer {
     this.lastClose[streamIndex] = closeTime;
   }
 
+  /**
+   * The requirement of a consumer reading `streams`. Consumers with the same stream list get
+   * the same requirement, so that readiness() decides it once per tick for all of them.
+   */
   requirement(streams: readonly number[]): Requirement {
     if (streams.length === 0) throw new Error('a requirement needs at least one stream');
+    const key = streams.join(',');
+    const known = this.byStreams.get(key);
+    if (known) return known;
     const minTf = Math.min(...streams.map((s) => this.series[s].timeframeMs));
-    return {
-      streams,
+    const requirement: Requirement = {
+      id: this.requirements.length,
+      streams: [...streams],
       base: streams.filter((s) => this.series[s].timeframeMs === minTf),
       higher: streams.filter((s) => this.series[s].timeframeMs !== minTf),
     };
+    this.requirements.push(requirement);
+    this.byStreams.set(key, requirement);
+    return requirement;
+  }
+
+  /**
+   * ready(requirement, now) of every requirement, indexed by requirement id (1 ready, 0 not).
+   * The array is reused: read it before the next call.
+   */
+  readiness(now: number): Uint8Array {
+    const { requirements } = this;
+    if (this.readyFlags.length !== requirements.length) this.readyFlags = new Uint8Array(requirements.length);
+    const flags = this.readyFlags;
+    for (let i = 0; i < requirements.length; i++) flags[i] = this.ready(requirements[i], now) ? 1 : 0;
+    return flags;
   }
 
   isFresh(streamIndex: number, now: number): boolean {

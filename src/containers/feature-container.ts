@@ -91,8 +91,10 @@ export class FeatureContainer extends Container {
   private evaluate(cause: RuntimeEvent<'BAR'>): void {
     const now = cause.ts;
     this.hub.updatePairs(now);
+    // Readiness depends on the requirement only: decided once per distinct stream list.
+    const ready = this.buffer.readiness(now);
     for (const c of this.classifiers) {
-      if (!c.consumer.readInputs(now)) continue;
+      if (ready[c.consumer.requirement.id] === 0 || !c.consumer.load()) continue;
       c.calls++;
       const result = c.spec.definition.classify(c.consumer.features, c.consumer.bars, c.spec.params as never);
       if (result === null || result.regime === c.regime) continue;
@@ -105,7 +107,7 @@ export class FeatureContainer extends Container {
     }
     const publishFeatures = this.bus.hasSubscribers('FEATURES');
     for (const s of this.strategies) {
-      if (!s.consumer.readInputs(now)) continue;
+      if (ready[s.consumer.requirement.id] === 0 || !s.consumer.load()) continue;
       s.calls++;
       if (publishFeatures) this.publish(this.event('FEATURES', { strategyId: s.spec.id, values: { ...s.consumer.features } }, cause), 'local');
       const value = s.spec.definition.decide(s.consumer.features, s.consumer.bars, s.spec.params as never);
