@@ -57,6 +57,11 @@ describe('computeMetrics: hand-computed 5-point curve', () => {
     checkSerialisable(m);
   });
 
+  it('counts any non-zero exposed byte as exposed', () => {
+    const m = computeMetrics(curve([100, 101, 102, 103, 104, 105], [0, 1, 2, 3, 4, 5], [0, 2, 255, 0, 128, 1]), [], { periodsPerYear: 252 });
+    expect(m.exposure).toBe(4 / 6);
+  });
+
   it('subtracts riskFreeRate / periodsPerYear per period', () => {
     // rf = 0.04 annual -> 0.04/4 = 0.01 per period; excess mean = 0.05 - 0.01 = 0.04
     // sharpe = 0.04/0.1*sqrt(4) = 0.8 (std of r - const is the std of r)
