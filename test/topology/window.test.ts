@@ -107,6 +107,31 @@ describe('data.window', () => {
     expect(metricsOnly[0].metrics.periods).toBe(outcome.portfolios[0].result.equity.equity.length - 1);
   });
 
+  it('a signal at the close of start_bar itself is acted on, by every engine', async () => {
+    // The window starts exactly at the bar of a stored signal: that signal is the first active one.
+    const store = join(mkdtempSync(join(tmpdir(), 'window-edge-')), 'store');
+    const gen = planTopology(validateTopology(topology('signal_generation', store)), process.cwd());
+    const { series: all } = await loadStreams(gen);
+    await generateSignals(gen, all, { runId: 'g', topologyFile: null, startedAt: new Date() });
+    const sma = (await loadReplayInputs(planTopology(validateTopology(topology('signal_replay', store)), process.cwd()), all)).strategies.find((s) => s.id === 'sma')!;
+    const bars = Array.from(sma.rows.barIdx);
+    const start = bars.find((b, i) => b > START && sma.rows.value[i] !== 0)!;
+    expect(start).toBeDefined();
+    const window = { start_bar: start, end_bar: END };
+    const { outcome } = await backtest(window);
+    // (the window's end cuts the data, so its signals are a generation of their own)
+    const windowed = join(store, '..', 'windowed');
+    const genWindow = planTopology(validateTopology(topology('signal_generation', windowed, window)), process.cwd());
+    const { series } = await loadStreams(genWindow);
+    await generateSignals(genWindow, series, { runId: 'g', topologyFile: null, startedAt: new Date() });
+    const rep = planTopology(validateTopology(topology('signal_replay', windowed, window)), process.cwd());
+    const inputs = await loadReplayInputs(rep, series);
+    expect(fingerprint(runBatchReplay(rep, series, inputs, { runId: 'b' }))).toBe(fingerprint(outcome));
+    expect(fingerprint(runGraph(buildGraph(rep, series, inputs), { runId: 'r' }))).toBe(fingerprint(outcome));
+    // portfolio a's first trade is the one that signal opened (next_open: the bar after)
+    expect(outcome.portfolios[0].result.trades[0]).toMatchObject({ strategyId: 'sma', entryBarIdx: start + 1 });
+  });
+
   it('rejects windows outside the data or upside down, naming the field', async () => {
     expect(() => validateTopology(topology('backtest', '/x', { start_bar: 10, end_bar: 5 }))).toThrow(/data\.window\.end_bar: end_bar must be greater than start_bar/);
     const plan = planTopology(validateTopology(topology('backtest', '/x', { end_bar: 99_999 })), process.cwd());
