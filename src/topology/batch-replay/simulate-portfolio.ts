@@ -31,6 +31,7 @@ import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './re
 import { BatchReplayInputError } from './errors.ts';
 import { lastBarAt, type Timeline } from './timeline.ts';
 
+// Exit reason codes: indices into EXIT_REASONS (src/portfolio/trade-columns.ts), which names them in trades.
 const SIGNAL = 0;
 const STOP_LOSS = 1;
 const TAKE_PROFIT = 2;
