@@ -39,11 +39,16 @@ export function windowActiveFrom(window: Window | undefined, series: readonly Ba
   return base.start[window.start_bar] + base.timeframeMs;
 }
 
-/** Index of the first tick time at or after `activeFrom` (ts ascending; its length if none). */
+/** Index of the first time at or after `activeFrom` (ts ascending; its length if none): tick times, or a schedule's close times. */
 export function firstTickFrom(ts: Float64Array, activeFrom: number): number {
-  let i = 0;
-  while (i < ts.length && ts[i] < activeFrom) i++;
-  return i;
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < activeFrom) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The part of a curve from `activeFrom` on (views, no copy). */

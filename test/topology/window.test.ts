@@ -15,6 +15,7 @@ import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
 import { batchReplayMetrics, runBatchReplay } from '../../src/topology/batch-replay/index.ts';
+import { firstTickFrom } from '../../src/topology/window.ts';
 
 const START = 600;
 const END = 1500;
@@ -130,6 +131,17 @@ describe('data.window', () => {
     expect(fingerprint(runGraph(buildGraph(rep, series, inputs), { runId: 'r' }))).toBe(fingerprint(outcome));
     // portfolio a's first trade is the one that signal opened (next_open: the bar after)
     expect(outcome.portfolios[0].result.trades[0]).toMatchObject({ strategyId: 'sma', entryBarIdx: start + 1 });
+  });
+
+  it('firstTickFrom finds the first time at or after the start, among repeated times too', () => {
+    const ts = Float64Array.of(1, 2, 2, 2, 5, 7);
+    // against the obvious linear scan, for every start around the values
+    for (const from of [-Infinity, 0, 1, 1.5, 2, 3, 5, 6, 7, 8, Infinity]) {
+      let expected = 0;
+      while (expected < ts.length && ts[expected] < from) expected++;
+      expect(firstTickFrom(ts, from), `from ${from}`).toBe(expected);
+    }
+    expect(firstTickFrom(new Float64Array(0), 3)).toBe(0);
   });
 
   it('rejects windows outside the data or upside down, naming the field', async () => {

@@ -30,6 +30,7 @@ import { TradeColumns } from '../../portfolio/trade-columns.ts';
 import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './replay-rows.ts';
 import { BatchReplayInputError } from './errors.ts';
 import { lastBarAt, type Timeline } from './timeline.ts';
+import { firstTickFrom } from '../window.ts';
 
 // Exit reason codes: indices into EXIT_REASONS (src/portfolio/trade-columns.ts), which names them in trades.
 const SIGNAL = 0;
@@ -62,18 +63,6 @@ interface Source {
   readonly classifier: ClassifierChanges | null;
   readonly local: number;
   readonly times: number;
-}
-
-/** First position of the schedule whose close time is at or after `from` (close times ascend). */
-function firstPosClosingFrom(closeTime: Float64Array, from: number): number {
-  let lo = 0;
-  let hi = closeTime.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (closeTime[mid] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class PortfolioSimulator {
@@ -197,7 +186,7 @@ export class PortfolioSimulator {
     /** Signals before this time are ignored (data.window), as by the portfolio container. */
     activeFrom = -Infinity,
   ) {
-    this.firstActivePos = firstPosClosingFrom(timeline.schedule.closeTime, activeFrom);
+    this.firstActivePos = firstTickFrom(timeline.schedule.closeTime, activeFrom);
     this.pos = timeline.pos;
     this.tickOf = timeline.tickOf;
     this.open = series.map((s) => s.open);
