@@ -23,8 +23,8 @@ export function portfolioMetrics(plan: Plan, curve: EquityCurve, trades: TradesI
   return computeMetrics(curve, trades, { periodsPerYear, riskFreeRate: plan.config.metrics.risk_free_rate });
 }
 
-/** `trades[i]`: the trades of results[i] to measure, when the engine has them in another form (the batch replay's columns). */
-export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[], trades?: readonly TradesInput[]): PortfolioOutcome[] {
+/** The event-driven run's portfolio outcomes: each portfolio's metrics from its curve and trades. */
+export function portfolioOutcomesWithMetrics(plan: Plan, series: readonly BarSeries[], results: readonly PortfolioResult[]): PortfolioOutcome[] {
   const ppy = results.length > 0 ? runPeriodsPerYear(plan, series, results[0].equity.ts) : (plan.config.metrics.periods_per_year ?? 0);
-  return results.map((result, i) => ({ result, metrics: portfolioMetrics(plan, result.equity, trades ? trades[i] : result.trades, ppy), periodsPerYear: ppy }));
+  return results.map((result) => ({ result, metrics: portfolioMetrics(plan, result.equity, result.trades, ppy), periodsPerYear: ppy }));
 }

@@ -55,12 +55,13 @@ function expectSame(batch: RunOutcome, full: RunOutcome, events: RunOutcome, lab
   expect(batch.stats.fills, label).toBe(events.stats.fills);
   expect(batch.stats.bars, label).toBe(events.stats.bars);
   expect(batch.stats.ticks, label).toBe(events.stats.ticks);
-  // The batch engine builds its Trade objects on first read: copies by structured clone (worker
-  // messages), spread and JSON must still carry them, as plain arrays.
-  const trades = events.portfolios.map((p) => p.result.trades);
-  expect(batch.portfolios.map((p) => structuredClone(p.result).trades), label).toStrictEqual(trades);
-  expect(batch.portfolios.map((p) => ({ ...p.result }).trades), label).toStrictEqual(trades);
-  expect(batch.portfolios.map((p) => JSON.parse(JSON.stringify(p.result)).trades), label).toStrictEqual(JSON.parse(JSON.stringify(trades)));
+  // The batch engine builds its Trade objects and equity curves on first read: copies by
+  // structured clone (worker messages), spread and JSON must still carry them, as plain values.
+  const carried = (r: { trades: unknown; equity: unknown }) => ({ trades: r.trades, equity: r.equity });
+  const expected = events.portfolios.map((p) => carried(p.result));
+  expect(batch.portfolios.map((p) => carried(structuredClone(p.result))), label).toStrictEqual(expected);
+  expect(batch.portfolios.map((p) => carried({ ...p.result })), label).toStrictEqual(expected);
+  expect(batch.portfolios.map((p) => carried(JSON.parse(JSON.stringify(p.result)))), label).toStrictEqual(JSON.parse(JSON.stringify(expected)));
 }
 
 // ---- the replay-equivalence data and arbitraries (test/signals/replay-equivalence.test.ts) ----

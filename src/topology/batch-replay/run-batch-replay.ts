@@ -2,18 +2,18 @@
  * Batch signal replay: the outcome of a signal_replay run (the same RunOutcome portfolios as
  * runGraph on the replay graph, to the bit) without the bus. The stored rows are checked and
  * indexed once, each portfolio is simulated alone over typed arrays (simulate-portfolio.ts),
- * then the equity curves are built from the fill ledgers and the metrics computed exactly as
- * runGraph does.
+ * then its metrics are computed exactly as runGraph does, on its curve built into a reused
+ * buffer; the curves the results hold are built only when read.
  */
 import { scheduleOf, type Schedule } from '../../clock/schedule.ts';
 import type { PortfolioResult } from '../../containers/portfolio-container.ts';
 import type { BarSeries } from '../../data/bar-series.ts';
-import { buildEquityCurve, buildEquityCurves, curveScratch, tickMarksOf } from '../../portfolio/equity-curve.ts';
+import { buildEquityCurve, curveScratch, tickMarksOf, type EquityCurveData } from '../../portfolio/equity-curve.ts';
 import type { Metrics } from '../../metrics/index.ts';
 import type { ReplayInputs } from '../build.ts';
 import type { Plan } from '../plan.ts';
 import type { Trade } from '../../portfolio/trade.ts';
-import { portfolioMetrics, portfolioOutcomesWithMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
+import { portfolioMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
 import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
 import { indexReplayRows, type IndexedReplayRows } from './replay-rows.ts';
@@ -59,22 +59,37 @@ function simulateAll(plan: Plan, series: readonly BarSeries[], inputs: ReplayInp
   return { schedule, rows, activeFrom, simulated, started };
 }
 
+/**
+ * Every portfolio's metrics, each measured on its curve built into one reused buffer: it stays
+ * in the core's cache, where 100 fresh curves of 50k points were 45 MB of new memory to fault
+ * in, write and read back (and, in a sweep, traffic on the memory bus both workers share).
+ */
+function measureAll(plan: Plan, series: readonly BarSeries[], simulated: readonly SimulatedPortfolio[], activeFrom: number) {
+  const marks = tickMarksOf(series);
+  const scratch = curveScratch(marks.ts.length);
+  const periodsPerYear = runPeriodsPerYear(plan, series, marks.ts.subarray(firstTickFrom(marks.ts, activeFrom)));
+  const metrics = simulated.map((sim) => portfolioMetrics(plan, curveFrom(buildEquityCurve(marks, sim.ledger, scratch), activeFrom), sim.tradeColumns, periodsPerYear));
+  return { marks, periodsPerYear, metrics };
+}
+
 export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs, options: BatchReplayOptions): RunOutcome {
   const { schedule, rows, activeFrom, simulated, started } = simulateAll(plan, series, inputs);
-  const curves = buildEquityCurves(series, simulated.map((s) => s.ledger)).map((c) => curveFrom(c, activeFrom));
-  const loopMs = performance.now() - started;
-
-  const results: PortfolioResult[] = plan.portfolios.map((p, i) => {
+  const { marks, periodsPerYear, metrics } = measureAll(plan, series, simulated, activeFrom);
+  const portfolios = plan.portfolios.map((p, i) => {
     const sim = simulated[i];
     let trades: Trade[] | undefined;
-    return {
+    let equity: EquityCurveData | undefined;
+    const result: PortfolioResult = {
       id: p.config.id,
       initialCash: p.config.initial_cash,
       cash: sim.cash,
-      equity: curves[i],
-      // Built on first read: the metrics read the columns, and many callers (sweeps, summaries)
-      // never look at the trades one by one. Enumerable, so spreading, JSON and structured
-      // clone see it as the plain array of the event path.
+      // Both built on first read: many callers (sweeps, summaries, metric tables) never look at
+      // a curve or at the trades one by one, and building 100 curves of 50k points was more
+      // than the metrics cost. Enumerable, so spreading, JSON and structured clone see them as
+      // the plain values of the event path.
+      get equity(): EquityCurveData {
+        return (equity ??= curveFrom(buildEquityCurve(marks, sim.ledger), activeFrom));
+      },
       get trades(): Trade[] {
         return (trades ??= sim.trades());
       },
@@ -82,11 +97,13 @@ export function runBatchReplay(plan: Plan, series: readonly BarSeries[], inputs:
       signalsReceived: sim.signalsReceived,
       fillsReceived: sim.fillsReceived,
     };
+    return { result, metrics: metrics[i], periodsPerYear };
   });
+  const loopMs = performance.now() - started;
   const fills = simulated.reduce((n, s) => n + s.fillsReceived, 0);
   return {
     runId: options.runId,
-    portfolios: portfolioOutcomesWithMetrics(plan, series, results, simulated.map((s) => s.tradeColumns)),
+    portfolios,
     stats: {
       bars: schedule.length,
       publishedBars: 0,
@@ -113,19 +130,11 @@ export interface PortfolioMetricsRow {
 }
 
 /**
- * The metrics of every portfolio of a replay, exactly those of runBatchReplay, without keeping
- * any equity curve: each is built into one reused buffer, measured, and overwritten by the
- * next. For sweeps, which want a row of metrics per combination: a fresh 50k-point curve per
- * portfolio was most of the memory a chunk allocated and streamed through (and two threads
- * allocating fresh pages at once slow each other down several times on this kind of machine).
+ * The metrics of every portfolio of a replay, exactly those of runBatchReplay, for sweeps,
+ * which want a row of metrics per combination and no curve.
  */
 export function batchReplayMetrics(plan: Plan, series: readonly BarSeries[], inputs: ReplayInputs): PortfolioMetricsRow[] {
   const { activeFrom, simulated } = simulateAll(plan, series, inputs);
-  const marks = tickMarksOf(series);
-  const scratch = curveScratch(marks.ts.length);
-  const ppy = runPeriodsPerYear(plan, series, marks.ts.subarray(firstTickFrom(marks.ts, activeFrom)));
-  return plan.portfolios.map((p, i) => {
-    const curve = curveFrom(buildEquityCurve(marks, simulated[i].ledger, scratch), activeFrom);
-    return { id: p.config.id, metrics: portfolioMetrics(plan, curve, simulated[i].tradeColumns, ppy), periodsPerYear: ppy, trades: simulated[i].tradeColumns.count };
-  });
+  const { periodsPerYear, metrics } = measureAll(plan, series, simulated, activeFrom);
+  return plan.portfolios.map((p, i) => ({ id: p.config.id, metrics: metrics[i], periodsPerYear, trades: simulated[i].tradeColumns.count }));
 }
