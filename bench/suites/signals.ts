@@ -5,7 +5,7 @@
  *   the same way, one Parquet file per instance), classifier changes versus dense states;
  * - replay-vs-regenerate: full backtest (features + strategies + portfolios) versus replay
  *   (reading the store + portfolios), interleaved in one process, both checked exact; the batch
- *   replay also once more reading every Trade object (it builds them on first read);
+ *   replay also once more reading every trade and equity curve (it builds them on first read);
  * - regenerate-memory / replay-memory (event graph) / batch-replay-memory (the default engine):
  *   each alone in its own process, for peak memory.
  */
@@ -161,14 +161,20 @@ async function replayVsRegenerate() {
     t = performance.now();
     const batched = runBatchReplay(replayPlan, series, await loadReplayInputs(replayPlan, series), { runId: 'batch' });
     batchMs.push(performance.now() - t);
-    // The batch engine builds Trade objects only when they are read (metrics use its trade
-    // columns): the same run again, reading every trade, is what a caller that wants them pays.
+    // The batch engine builds Trade objects and equity curves only when they are read (the
+    // metrics need neither): the same run again, reading every trade and every curve, is what
+    // a caller that wants them pays.
     t = performance.now();
     const withTrades = runBatchReplay(replayPlan, series, await loadReplayInputs(replayPlan, series), { runId: 'batch' });
     let trades = 0;
-    for (const p of withTrades.portfolios) trades += p.result.trades.length;
+    let points = 0;
+    for (const p of withTrades.portfolios) {
+      trades += p.result.trades.length;
+      points += p.result.equity.equity.length;
+    }
     batchTradesMs.push(performance.now() - t);
     if (trades !== batched.portfolios.reduce((n, p) => n + p.result.trades.length, 0)) throw new Error('bench: the two batch replays closed different numbers of trades');
+    if (points !== batched.portfolios.reduce((n, p) => n + p.result.equity.equity.length, 0)) throw new Error('bench: the two batch replays built curves of different lengths');
     if (i === 0) {
       exact = fingerprint(full) === fingerprint(replayed);
       batchExact = fingerprint(full) === fingerprint(batched);
@@ -213,7 +219,7 @@ export const suite: BenchSuite = {
     }
     if (name === 'replay-vs-regenerate') {
       const f = await replayVsRegenerate();
-      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every Trade object ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x` };
+      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x` };
     }
     const f = await alone(name === 'replay-memory' ? 'replay' : name === 'batch-replay-memory' ? 'batch replay' : 'regenerate');
     return { figure: f, line: `${f.which} alone: ${f.ms.toFixed(0)} ms, ${f.trades} trades, peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.rssBeforeRunMb.toFixed(0)} MB before the run)` };
