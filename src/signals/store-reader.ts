@@ -62,7 +62,8 @@ async function readChecked(dir: string, row: IndexRow, what: string): Promise<Pa
   const path = join(dir, row.path);
   let table: ParquetTable;
   try {
-    table = await readParquetFile(path);
+    // typed numbers: the flat decoder writes every column straight into its output array
+    table = await readParquetFile(path, { typedNumbers: true });
   } catch (error) {
     throw new SignalStoreError(`${what} ${row.id}: ${path} is unreadable (missing, truncated or corrupt): ${(error as Error).message}`, { cause: error });
   }
@@ -81,10 +82,9 @@ async function readChecked(dir: string, row: IndexRow, what: string): Promise<Pa
 // strings for STRING): copying 143k rows element by element into JS arrays was most of the
 // time a replay spent loading its inputs (measured: ~16 ms and as much again in GC per load
 // of the 100-instance bench store).
-// Dictionary-encoded INT32/DOUBLE columns (leg, value, weight) come back from hyparquet as
-// plain arrays of numbers: copied into a Float64Array by a plain loop (Array.from with a
-// mapping function took ~8 ms per load of the bench store). Number() keeps the old conversion
-// for anything else (INT64 as bigint).
+// With `typedNumbers`, dictionary-encoded INT32/DOUBLE columns (leg, value, weight) come back
+// typed too; anything else (an INT64 as bigint) is copied into a Float64Array by a plain loop
+// (Array.from with a mapping function took ~8 ms per load of the bench store).
 function numbers(c: ArrayLike<unknown>): ArrayLike<number> {
   if (ArrayBuffer.isView(c) && !(c instanceof BigInt64Array) && !(c instanceof BigUint64Array)) return c as unknown as ArrayLike<number>;
   const out = new Float64Array(c.length);
