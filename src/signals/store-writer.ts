@@ -40,12 +40,22 @@ function footer(kind: 'strategy' | 'classifier', row: Omit<IndexRow, 'path' | 'r
   };
 }
 
+/*
+ * Physical layout (not part of the format's meaning; any Parquet reader reads it): seq, bar_idx
+ * and ts (nearly) only grow, so DELTA_BINARY_PACKED stores them in a few bits per row; the files are not
+ * compressed. Measured on the 100-instance bench store (signals: 2,756,816 bytes as PLAIN +
+ * SNAPPY): deltas + SNAPPY 1,299,337 bytes, deltas uncompressed 2,009,194 bytes; loading it for a
+ * replay took ~4 ms (~17%) less uncompressed than with SNAPPY (the decompression of every page),
+ * and replays are what reads these files again and again.
+ */
+const UNCOMPRESSED = { codec: 'UNCOMPRESSED' } as const;
+
 function signalColumns(r: SignalRows): ParquetColumnInput[] {
   return [
-    { name: 'seq', type: 'INT32', data: r.seq },
+    { name: 'seq', type: 'INT32', data: r.seq, encoding: 'DELTA_BINARY_PACKED' },
     { name: 'leg', type: 'INT32', data: r.leg },
-    { name: 'bar_idx', type: 'INT32', data: r.barIdx },
-    { name: 'ts', type: 'TIMESTAMP_MILLIS', data: r.ts },
+    { name: 'bar_idx', type: 'INT32', data: r.barIdx, encoding: 'DELTA_BINARY_PACKED' },
+    { name: 'ts', type: 'TIMESTAMP_MILLIS', data: r.ts, encoding: 'DELTA_BINARY_PACKED' },
     { name: 'stream', type: 'STRING', data: r.stream },
     { name: 'symbol', type: 'STRING', data: r.symbol },
     { name: 'timeframe', type: 'STRING', data: r.timeframe },
@@ -57,9 +67,9 @@ function signalColumns(r: SignalRows): ParquetColumnInput[] {
 
 function classifierColumns(r: ClassifierRows): ParquetColumnInput[] {
   return [
-    { name: 'seq', type: 'INT32', data: r.seq },
-    { name: 'bar_idx', type: 'INT32', data: r.barIdx },
-    { name: 'ts', type: 'TIMESTAMP_MILLIS', data: r.ts },
+    { name: 'seq', type: 'INT32', data: r.seq, encoding: 'DELTA_BINARY_PACKED' },
+    { name: 'bar_idx', type: 'INT32', data: r.barIdx, encoding: 'DELTA_BINARY_PACKED' },
+    { name: 'ts', type: 'TIMESTAMP_MILLIS', data: r.ts, encoding: 'DELTA_BINARY_PACKED' },
     { name: 'stream', type: 'STRING', data: r.stream },
     { name: 'old_regime', type: 'STRING', data: r.oldRegime, nullable: true },
     { name: 'new_regime', type: 'STRING', data: r.newRegime },
@@ -77,14 +87,14 @@ export async function writeSignalStore(dir: string, record: GenerationRecord): P
   for (const s of record.strategies) {
     const path = signalFile(s.row.hash);
     const rows = s.rows.seq.length;
-    await writeParquetFile(join(dir, path), signalColumns(s.rows), { metadata: footer('strategy', s.row, rows) });
+    await writeParquetFile(join(dir, path), signalColumns(s.rows), { metadata: footer('strategy', s.row, rows), ...UNCOMPRESSED });
     strategyIndex.set(s.row.hash, { ...s.row, path, rows });
   }
   const classifierIndex = new Map(existing?.classifiers.map((r) => [r.hash, r]) ?? []);
   for (const c of record.classifiers) {
     const path = classifierFile(c.row.hash);
     const rows = c.rows.seq.length;
-    await writeParquetFile(join(dir, path), classifierColumns(c.rows), { metadata: footer('classifier', c.row, rows) });
+    await writeParquetFile(join(dir, path), classifierColumns(c.rows), { metadata: footer('classifier', c.row, rows), ...UNCOMPRESSED });
     classifierIndex.set(c.row.hash, { ...c.row, path, rows });
   }
   const strategies = [...strategyIndex.values()];
