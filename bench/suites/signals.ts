@@ -27,6 +27,7 @@ import { writeParquetFile } from '../../src/parquet/index.ts';
 import type { BarSeries } from '../../src/data/bar-series.ts';
 
 const SYMBOLS = ['SPY', 'QQQ', 'NVDA'];
+const ROUNDS = 7;
 
 function instances() {
   const strategies: { id: string; type: string; params: Record<string, number>; inputs: string[] }[] = [];
@@ -96,6 +97,8 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
+const SAME_LAYOUT = { codec: 'UNCOMPRESSED' } as const;
+
 async function storage() {
   const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
   const { generation, series } = await prepared(store);
@@ -103,7 +106,8 @@ async function storage() {
   await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
   const generateMs = performance.now() - started;
   const state = await readStoreState(store);
-  // The dense alternative: one row per bar (and leg) per instance, written the same way.
+  // The dense alternative: one row per bar (and leg) per instance, written the same way (bar
+  // indices delta-encoded, no compression: src/signals/store-writer.ts).
   const dense = join(store, '..', 'dense');
   await fsp.mkdir(join(dense, 'signals'), { recursive: true });
   await fsp.mkdir(join(dense, 'classifiers'), { recursive: true });
@@ -111,17 +115,17 @@ async function storage() {
   for (const row of state.strategies) {
     const n = byId.get(row.inputs[0])!.length * Math.max(1, row.legWeights.length);
     await writeParquetFile(join(dense, 'signals', `${row.hash}.parquet`), [
-      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i % byId.get(row.inputs[0])!.length) },
+      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i % byId.get(row.inputs[0])!.length), encoding: 'DELTA_BINARY_PACKED' },
       { name: 'leg', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => Math.floor(i / byId.get(row.inputs[0])!.length)) },
       { name: 'value', type: 'INT32', data: new Int32Array(n) },
-    ]);
+    ], SAME_LAYOUT);
   }
   for (const row of state.classifiers) {
     const n = byId.get(row.inputs[0])!.length;
     await writeParquetFile(join(dense, 'classifiers', `${row.hash}.parquet`), [
-      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i) },
+      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i), encoding: 'DELTA_BINARY_PACKED' },
       { name: 'regime', type: 'STRING', data: Array.from({ length: n }, (_, i) => ['up', 'down', 'flat'][i % 3]) },
-    ]);
+    ], SAME_LAYOUT);
   }
   const t = state.manifest.totals;
   return {
@@ -151,7 +155,9 @@ async function replayVsRegenerate() {
   const batchTradesMs: number[] = [];
   let exact = true;
   let batchExact = true;
-  for (let i = 0; i < 3; i++) {
+  // 7 rounds, medians: the first round of each runs on cold code (the 'alone' cases below
+  // give that one-shot figure, in fresh processes); with 3 the median was still warming up.
+  for (let i = 0; i < ROUNDS; i++) {
     let t = performance.now();
     const full = regenerate(backtest, series);
     regenMs.push(performance.now() - t);
