@@ -14,10 +14,9 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { BacktestStore, type BacktestInput, type TradeRow } from '../../src/stores/backtests/index.ts';
 import type { BenchSuite } from '../suite.ts';
+import { collector } from '../collector.ts';
 
 const ROOT = join(tmpdir(), `tradeflow-bench-backtest-store-${process.env.USER ?? 'user'}`);
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SYM${String(i).padStart(2, '0')}`);
@@ -175,11 +174,6 @@ async function bulkStoreOneYear() {
   return { figure, line: `bulk store ${figure.backtests} x 252-point curves + 10 trades in batches of ${BATCH}: ${figure.backtestsPerSecond} backtests/s` };
 }
 
-/** global.gc without the command-line flag (the bench runner starts cases with plain node). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();

@@ -22,8 +22,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ResultsStore, attachResultsStore, type ResultFormat, type TradeRecord } from '../../src/stores/results/index.ts';
 import { buildGraph } from '../../src/topology/build.ts';
 import { loadStreams } from '../../src/topology/load-streams.ts';
@@ -31,6 +29,7 @@ import { validateTopology } from '../../src/topology/load.ts';
 import { planTopology } from '../../src/topology/plan.ts';
 import { runGraph } from '../../src/topology/run.ts';
 import type { BenchSuite } from '../suite.ts';
+import { collector } from '../collector.ts';
 import { BENCH_CASES, DATA } from './pipeline-cases.ts';
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7);
@@ -57,11 +56,6 @@ async function withRoot<T>(fn: (root: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** global.gc without the command-line flag (the bench runner starts cases with plain node). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
 type LoopMode = 'off' | 'curve' | 'tick';
 const LOOP_MODES: readonly LoopMode[] = ['off', 'curve', 'tick'];

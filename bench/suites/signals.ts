@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, promises as fsp, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../suite.ts';
+import { collector } from '../collector.ts';
 import { DATA } from './pipeline-cases.ts';
 import { validateTopology } from '../../src/topology/load.ts';
 import { planTopology, type Plan } from '../../src/topology/plan.ts';
@@ -22,7 +23,9 @@ import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
 import { runBatchReplay } from '../../src/topology/batch-replay/index.ts';
-import { readStoreState } from '../../src/signals/store-reader.ts';
+import { readClassifierRows, readSignalRows, readStoreState } from '../../src/signals/store-reader.ts';
+import { classifierColumns, signalColumns, UNCOMPRESSED } from '../../src/signals/store-writer.ts';
+import type { ClassifierRows, SignalRows } from '../../src/signals/signal-writer.ts';
 import { writeParquetFile } from '../../src/parquet/index.ts';
 import type { BarSeries } from '../../src/data/bar-series.ts';
 
@@ -97,7 +100,48 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-const SAME_LAYOUT = { codec: 'UNCOMPRESSED' } as const;
+/** Leg l's state at every bar of its stream: the last stored value, weight and seq at or before the bar (0 before the first). */
+function denseSignals(sparse: SignalRows, streams: readonly BarSeries[], legs: number): SignalRows {
+  const out = { seq: [] as number[], leg: [] as number[], barIdx: [] as number[], ts: [] as number[], stream: [] as string[], symbol: [] as string[], timeframe: [] as string[], value: [] as number[], weight: [] as number[], price: [] as number[] };
+  for (let l = 0; l < legs; l++) {
+    const s = streams[Math.min(l, streams.length - 1)];
+    const rows: number[] = [];
+    for (let r = 0; r < sparse.seq.length; r++) if (sparse.leg[r] === l) rows.push(r);
+    let k = -1;
+    for (let b = 0; b < s.length; b++) {
+      while (k + 1 < rows.length && sparse.barIdx[rows[k + 1]] <= b) k++;
+      const r = k >= 0 ? rows[k] : -1;
+      out.seq.push(r >= 0 ? sparse.seq[r] : -1);
+      out.leg.push(l);
+      out.barIdx.push(b);
+      out.ts.push(s.start[b] + s.timeframeMs);
+      out.stream.push(s.id);
+      out.symbol.push(s.symbol);
+      out.timeframe.push(s.timeframe);
+      out.value.push(r >= 0 ? sparse.value[r] : 0);
+      out.weight.push(r >= 0 ? sparse.weight[r] : 0);
+      out.price.push(s.close[b]);
+    }
+  }
+  return out;
+}
+
+/** The regime at every bar of the classifier's stream (null before its first change). */
+function denseRegimes(sparse: ClassifierRows, s: BarSeries): ClassifierRows {
+  const out = { seq: [] as number[], barIdx: [] as number[], ts: [] as number[], stream: [] as string[], oldRegime: [] as (string | null)[], newRegime: [] as string[], confidence: [] as number[] };
+  let k = -1;
+  for (let b = 0; b < s.length; b++) {
+    while (k + 1 < sparse.seq.length && sparse.barIdx[k + 1] <= b) k++;
+    out.seq.push(b);
+    out.barIdx.push(b);
+    out.ts.push(s.start[b] + s.timeframeMs);
+    out.stream.push(s.id);
+    out.oldRegime.push(null);
+    out.newRegime.push(k >= 0 ? sparse.newRegime[k] : '');
+    out.confidence.push(k >= 0 ? sparse.confidence[k] : 0);
+  }
+  return out;
+}
 
 async function storage() {
   const store = join(mkdtempSync(join(tmpdir(), 'bench-signals-')), 'store');
@@ -106,26 +150,24 @@ async function storage() {
   await generateSignals(generation, series, { runId: 'bench', topologyFile: null, startedAt: new Date() });
   const generateMs = performance.now() - started;
   const state = await readStoreState(store);
-  // The dense alternative: one row per bar (and leg) per instance, written the same way (bar
-  // indices delta-encoded, no compression: src/signals/store-writer.ts).
+  // The dense alternative: the same files with one row per bar (and leg) per instance, the
+  // stored signals forward-filled over the bars (what a per-bar store would hold), written with
+  // the store's own columns and layout (src/signals/store-writer.ts).
   const dense = join(store, '..', 'dense');
   await fsp.mkdir(join(dense, 'signals'), { recursive: true });
   await fsp.mkdir(join(dense, 'classifiers'), { recursive: true });
   const byId = new Map(series.map((s) => [s.id, s]));
+  let denseSignalRows = 0;
   for (const row of state.strategies) {
-    const n = byId.get(row.inputs[0])!.length * Math.max(1, row.legWeights.length);
-    await writeParquetFile(join(dense, 'signals', `${row.hash}.parquet`), [
-      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i % byId.get(row.inputs[0])!.length), encoding: 'DELTA_BINARY_PACKED' },
-      { name: 'leg', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => Math.floor(i / byId.get(row.inputs[0])!.length)) },
-      { name: 'value', type: 'INT32', data: new Int32Array(n) },
-    ], SAME_LAYOUT);
+    const rows = denseSignals(await readSignalRows(store, row), row.inputs.map((id) => byId.get(id)!), Math.max(1, row.legWeights.length));
+    denseSignalRows += rows.seq.length;
+    await writeParquetFile(join(dense, 'signals', `${row.hash}.parquet`), signalColumns(rows), UNCOMPRESSED);
   }
+  let denseClassifierRows = 0;
   for (const row of state.classifiers) {
-    const n = byId.get(row.inputs[0])!.length;
-    await writeParquetFile(join(dense, 'classifiers', `${row.hash}.parquet`), [
-      { name: 'bar_idx', type: 'INT32', data: Int32Array.from({ length: n }, (_, i) => i), encoding: 'DELTA_BINARY_PACKED' },
-      { name: 'regime', type: 'STRING', data: Array.from({ length: n }, (_, i) => ['up', 'down', 'flat'][i % 3]) },
-    ], SAME_LAYOUT);
+    const rows = denseRegimes(await readClassifierRows(store, row), byId.get(row.inputs[0])!);
+    denseClassifierRows += rows.seq.length;
+    await writeParquetFile(join(dense, 'classifiers', `${row.hash}.parquet`), classifierColumns(rows), UNCOMPRESSED);
   }
   const t = state.manifest.totals;
   return {
@@ -133,11 +175,11 @@ async function storage() {
     classifiers: t.classifiers,
     generateMs,
     signalRows: t.signal_rows,
-    denseSignalRows: t.dense_signal_rows,
+    denseSignalRows,
     signalBytes: await dirBytes(join(store, 'signals')),
     denseSignalBytes: await dirBytes(join(dense, 'signals')),
     classifierRows: t.classifier_rows,
-    denseClassifierRows: t.dense_classifier_rows,
+    denseClassifierRows,
     classifierBytes: await dirBytes(join(store, 'classifiers')),
     denseClassifierBytes: await dirBytes(join(dense, 'classifiers')),
     compressionRatio: t.compression_ratio,
@@ -155,21 +197,27 @@ async function replayVsRegenerate() {
   const batchTradesMs: number[] = [];
   let exact = true;
   let batchExact = true;
+  // A collection before each timed run: none of them pays for the garbage the one before left.
+  const gc = collector();
   // 7 rounds, medians: the first round of each runs on cold code (the 'alone' cases below
   // give that one-shot figure, in fresh processes); with 3 the median was still warming up.
   for (let i = 0; i < ROUNDS; i++) {
+    gc();
     let t = performance.now();
     const full = regenerate(backtest, series);
     regenMs.push(performance.now() - t);
+    gc();
     t = performance.now();
     const replayed = await replay(replayPlan, series);
     replayMs.push(performance.now() - t);
+    gc();
     t = performance.now();
     const batched = runBatchReplay(replayPlan, series, await loadReplayInputs(replayPlan, series), { runId: 'batch' });
     batchMs.push(performance.now() - t);
     // The batch engine builds Trade objects and equity curves only when they are read (the
     // metrics need neither): the same run again, reading every trade and every curve, is what
     // a caller that wants them pays.
+    gc();
     t = performance.now();
     const withTrades = runBatchReplay(replayPlan, series, await loadReplayInputs(replayPlan, series), { runId: 'batch' });
     let trades = 0;

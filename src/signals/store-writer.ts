@@ -48,9 +48,10 @@ function footer(kind: 'strategy' | 'classifier', row: Omit<IndexRow, 'path' | 'r
  * replay took ~4 ms (~17%) less uncompressed than with SNAPPY (the decompression of every page),
  * and replays are what reads these files again and again.
  */
-const UNCOMPRESSED = { codec: 'UNCOMPRESSED' } as const;
+export const UNCOMPRESSED = { codec: 'UNCOMPRESSED' } as const;
 
-function signalColumns(r: SignalRows): ParquetColumnInput[] {
+/** A signal file's columns (exported for the signals bench, which writes a dense store the same way). */
+export function signalColumns(r: SignalRows): ParquetColumnInput[] {
   return [
     { name: 'seq', type: 'INT32', data: r.seq, encoding: 'DELTA_BINARY_PACKED' },
     { name: 'leg', type: 'INT32', data: r.leg },
@@ -65,7 +66,8 @@ function signalColumns(r: SignalRows): ParquetColumnInput[] {
   ];
 }
 
-function classifierColumns(r: ClassifierRows): ParquetColumnInput[] {
+/** A classifier file's columns. */
+export function classifierColumns(r: ClassifierRows): ParquetColumnInput[] {
   return [
     { name: 'seq', type: 'INT32', data: r.seq, encoding: 'DELTA_BINARY_PACKED' },
     { name: 'bar_idx', type: 'INT32', data: r.barIdx, encoding: 'DELTA_BINARY_PACKED' },
