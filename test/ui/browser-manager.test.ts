@@ -6,8 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, pixelStats, startTestUi, type TestUi } from './helpers.ts';
+import { CHROMIUM, HAVE_CHROMIUM, openBrowserPage, pixelStats, startTestUi, type TestUi } from './helpers.ts';
 
 describe.skipIf(!HAVE_CHROMIUM)(`Backtest Manager in chromium (${CHROMIUM})`, () => {
   let t: TestUi;
@@ -17,14 +16,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`Backtest Manager in chromium (${CHROMIUM})`, ()
 
   beforeAll(async () => {
     t = await startTestUi();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // a 4xx answer logs a "Failed to load resource" line: expected in the validation test
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    ({ browser, page } = await openBrowserPage(problems));
   });
   afterAll(async () => {
     await browser?.close();

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, pixelStats, seedBacktest, seedSweep, startTestUi, type TestUi } from './helpers.ts';
+import { CHROMIUM, HAVE_CHROMIUM, openBrowserPage, pixelStats, seedBacktest, seedSweep, startTestUi, type TestUi } from './helpers.ts';
 
 describe.skipIf(!HAVE_CHROMIUM)(`list, sweep and compare views in chromium (${CHROMIUM})`, () => {
   let t: TestUi;
@@ -23,14 +22,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`list, sweep and compare views in chromium (${CH
       ...seedSweep('grid-1'),
     ]);
     ids = stored.map((s) => s.id);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // a 4xx answer logs a "Failed to load resource" line: expected in the filter test
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    ({ browser, page } = await openBrowserPage(problems));
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { BacktestStore, type BacktestInput } from '../../src/stores/backtests/index.ts';
 import { backtestRunner, startUiServer, type UiServer } from '../../src/ui/index.ts';
 
@@ -117,7 +117,23 @@ export function seedSweep(sweepId: string): BacktestInput[] {
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/**
+ * Debian's chromium with one page, whose script errors and console errors are appended to
+ * `problems` (a 4xx answer logs a "Failed to load resource" line: expected where a test sends
+ * bad input, so not a problem).
+ */
+export async function openBrowserPage(problems: string[]): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { browser, page };
+}
 
 if (!HAVE_CHROMIUM) {
   process.stderr.write(`test/ui: ${CHROMIUM} is absent: the browser tests are skipped (install Debian's chromium: apt-get install chromium; .ci/run does)\n`);
