@@ -174,7 +174,6 @@ async function bulkStoreOneYear() {
   return { figure, line: `bulk store ${figure.backtests} x 252-point curves + 10 trades in batches of ${BATCH}: ${figure.backtestsPerSecond} backtests/s` };
 }
 
-
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t = performance.now();
   const out = await fn();

@@ -56,7 +56,6 @@ async function withRoot<T>(fn: (root: string) => Promise<T>): Promise<T> {
   }
 }
 
-
 type LoopMode = 'off' | 'curve' | 'tick';
 const LOOP_MODES: readonly LoopMode[] = ['off', 'curve', 'tick'];
 

@@ -100,7 +100,7 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-/** Leg l's state at every bar of its stream: the last stored value, weight and seq at or before the bar (0 before the first). */
+/** Leg l's state at every bar of its stream: the last stored value, weight and seq at or before the bar (value and weight 0, seq -1 before the first). */
 function denseSignals(sparse: SignalRows, streams: readonly BarSeries[], legs: number): SignalRows {
   const out = { seq: [] as number[], leg: [] as number[], barIdx: [] as number[], ts: [] as number[], stream: [] as string[], symbol: [] as string[], timeframe: [] as string[], value: [] as number[], weight: [] as number[], price: [] as number[] };
   for (let l = 0; l < legs; l++) {
@@ -126,7 +126,7 @@ function denseSignals(sparse: SignalRows, streams: readonly BarSeries[], legs: n
   return out;
 }
 
-/** The regime at every bar of the classifier's stream (null before its first change). */
+/** The regime at every bar of the classifier's stream ('' and confidence 0 before its first change; no old regime: a state, not a change). */
 function denseRegimes(sparse: ClassifierRows, s: BarSeries): ClassifierRows {
   const out = { seq: [] as number[], barIdx: [] as number[], ts: [] as number[], stream: [] as string[], oldRegime: [] as (string | null)[], newRegime: [] as string[], confidence: [] as number[] };
   let k = -1;

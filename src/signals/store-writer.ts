@@ -44,7 +44,7 @@ function footer(kind: 'strategy' | 'classifier', row: Omit<IndexRow, 'path' | 'r
  * Physical layout (not part of the format's meaning; any Parquet reader reads it): seq, bar_idx
  * and ts (nearly) only grow, so DELTA_BINARY_PACKED stores them in a few bits per row; the files are not
  * compressed. Measured on the 100-instance bench store (signals: 2,756,816 bytes as PLAIN +
- * SNAPPY): deltas + SNAPPY 1,299,337 bytes, deltas uncompressed 2,009,194 bytes; loading it for a
+ * SNAPPY): deltas + SNAPPY 1,299,337 bytes, deltas uncompressed 1,992,810 bytes; loading it for a
  * replay took ~4 ms (~17%) less uncompressed than with SNAPPY (the decompression of every page),
  * and replays are what reads these files again and again.
  */
