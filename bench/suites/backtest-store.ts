@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { BacktestStore, type BacktestInput, type TradeRow } from '../../src/stores/backtests/index.ts';
 import type { BenchSuite } from '../suite.ts';
 import { collector } from '../collector.ts';
+import { mulberry32 } from '../../src/data/prng.ts';
 
 const ROOT = join(tmpdir(), `tradeflow-bench-backtest-store-${process.env.USER ?? 'user'}`);
 const SYMBOLS = Array.from({ length: 20 }, (_, i) => `SYM${String(i).padStart(2, '0')}`);
@@ -27,16 +28,8 @@ const POINTS = 2_520;
 const TRADES = 30;
 const DAY = 86_400_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform [0, 1) from the project's seeded mulberry32. */
+const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 /** One trading calendar for every curve (as daily bars of one market share it). */
 const CALENDAR = (() => {

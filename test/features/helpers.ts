@@ -3,18 +3,10 @@
  * a comparison that demands NaN at exactly the same bars and |a - e| <= tol * max(1, |e|).
  */
 import type { Indicator, PairIndicator } from '../../src/features/indicator.ts';
+import { mulberry32 } from '../../src/data/prng.ts';
 
-/** mulberry32: deterministic uniform [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform [0, 1) from the project's seeded mulberry32 (src/data/prng.ts). */
+export const prng = (seed: number): (() => number) => mulberry32(seed).next;
 
 /** Standard normal via Box-Muller. */
 export function gauss(rand: () => number): number {

@@ -6,18 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestInput, TradeRow } from '../../../src/stores/backtests/index.ts';
+import { mulberry32 } from '../../../src/data/prng.ts';
 
-/** Mulberry32: a small seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform [0, 1) from the project's seeded mulberry32 (src/data/prng.ts). */
+export const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 const DAY = 86_400_000;
 export const START = Date.UTC(2015, 0, 2);
