@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import type { BarSeries } from '../data/bar-series.ts';
 import { loadStreams } from '../topology/load-streams.ts';
 import { planTopology } from '../topology/plan.ts';
-import { BacktestStore } from '../stores/backtests/index.ts';
+import type { BacktestStore } from '../stores/backtests/store.ts';
 import { TopologyError } from '../topology/load.ts';
 import { storeChunkBacktests, sweepIdOf } from './backtest-store-hook.ts';
 import { chunksOf, type Chunk } from './chunks.ts';
@@ -226,7 +226,8 @@ async function execute(expansion: SweepExpansion, dir: string, workers: number, 
       const loaded = await loadData(expansion, baseDir, label);
       const data = active.threads > 1 ? sharedSeries(loaded) : loaded;
       workStarted = true;
-      const store = options.backtestStore !== undefined ? await BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
+      // DuckDB's bindings (~140 ms to load) only when the sweep stores its backtests.
+      const store = options.backtestStore !== undefined ? await (await import('../stores/backtests/store.ts')).BacktestStore.open({ root: resolve(options.backtestStore) }) : null;
       try {
         const t0 = performance.now();
         await runQueue({ runner: active, data, stop, groups, needed, todo, combinations, classifiers: expansion.config.classifiers.length > 0 }, {

@@ -15,9 +15,9 @@ import { generateSignals, type GenerationOutcome } from './generate-signals.ts';
 import { loadReplayInputs } from './replay-inputs.ts';
 import { runBatchReplay, UnsupportedBatchReplay } from './batch-replay/index.ts';
 import { usesBatchEngine } from './replay-engine.ts';
-import { attachResultsStore, ResultsStore } from '../stores/results/index.ts';
 import { writeRunResults, type RunRecord } from '../results/write-run.ts';
-import { BacktestStore, backtestsOfRun, type BacktestSummary } from '../stores/backtests/index.ts';
+import { backtestsOfRun } from '../stores/backtests/from-run.ts';
+import type { BacktestSummary } from '../stores/backtests/schema.ts';
 import type { TopologyConfig } from './schema.ts';
 
 export interface RunTopologyOptions {
@@ -95,6 +95,8 @@ async function execute(config: TopologyConfig, baseDir: string, topologyFile: st
     if (!storeConfig) {
       outcome = runGraph(graph, { runId, onProgress: options.onProgress });
     } else {
+      // Loaded only when asked for: the results store's writer pool brings rxjs (~100 ms to load).
+      const { attachResultsStore, ResultsStore } = await import('../stores/results/index.ts');
       const store = await ResultsStore.open({ root: isAbsolute(storeConfig.root) ? storeConfig.root : resolve(baseDir, storeConfig.root), formats: storeConfig.formats });
       try {
         const attached = attachResultsStore(store, graph, { runId, performance: storeConfig.performance, eventTypes: storeConfig.event_types });
@@ -132,6 +134,8 @@ async function storeBacktests(plan: Plan, outcome: RunOutcome, dir: string, opti
     }),
   });
   try {
+    // Loaded only when storing: DuckDB's bindings take ~140 ms to load.
+    const { BacktestStore } = await import('../stores/backtests/store.ts');
     const store = await BacktestStore.open({ root });
     try {
       return await store.storeMany(inputs);
