@@ -55,7 +55,10 @@ function simulateAll(plan: Plan, series: readonly BarSeries[], inputs: ReplayInp
     throw error;
   }
   const activeFrom = windowActiveFrom(plan.config.data.window, series);
-  const simulated = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows, activeFrom).run());
+  const simulators = plan.portfolios.map((p) => new PortfolioSimulator(p.config, p.execution, series, timeline, rows, activeFrom));
+  const simulated = simulators.map((s) => s.run());
+  // The last one outlives the run, stripped, so the next run finds its optimized code (see keepShape).
+  simulators.at(-1)?.keepShape();
   return { schedule, rows, activeFrom, simulated, started };
 }
 
