@@ -16,6 +16,8 @@
  *   - maintenance: parquetjs-lite is unmaintained since 2020; hyparquet/hyparquet-writer are
  *     active, dependency-free, pure ESM with TypeScript types.
  *
+ * Writes of flat tables (the project's) are encoded by flat-encode.ts, which writes hyparquet-writer's
+ * file for the same input without its general machinery; anything else by hyparquet-writer.
  * Writes are atomic: the file is written to a temporary name in the same directory, fsynced,
  * then renamed over the target, so a reader never sees a half-written file. Every column chunk
  * gets min/max statistics (hyparquet-writer's default) unless its column says `statistics: false`
@@ -37,6 +39,7 @@ import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { decodeFlat, planFlatRead } from './flat-decode.ts';
+import { encodeFlatParquet, planFlatWrite } from './flat-encode.ts';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
 
 /** Column types accepted by {@link writeParquetFile}. TIMESTAMP_MILLIS data is epoch ms (numbers or bigints). */
@@ -81,6 +84,13 @@ export interface ParquetWriteFileOptions {
    * groups are small anyway (a reader decodes a whole chunk either way).
    */
   readonly pageSize?: number;
+  /**
+   * Which encoder writes the file. 'auto' (default): the project's flat encoder
+   * (src/parquet/flat-encode.ts) when it covers the columns, else hyparquet-writer; for the same
+   * input both write the same file but for its `created_by`. 'hyparquet': always
+   * hyparquet-writer (for comparisons in tests and benchmarks).
+   */
+  readonly encoder?: 'auto' | 'hyparquet';
 }
 
 /**
@@ -236,6 +246,24 @@ function bufferSizeOf(sources: readonly ColumnSource[], rows: number): number {
   return Math.min(bytes, 1 << 30);
 }
 
+/** The file's bytes as hyparquet-writer writes them (every layout; the flat encoder's fallback). */
+async function encodeWithHyparquet(path: string, columns: readonly ParquetColumnInput[], options: ParquetWriteFileOptions, rows: number): Promise<Uint8Array> {
+  const columnData = columns.map((c) => toColumnSource(path, c));
+  const writer = new ByteWriter(bufferSizeOf(columnData, rows));
+  // Returns nothing here (a ByteWriter has no flush to wait for); awaited in case it ever does.
+  const pending = parquetWrite({
+    writer,
+    columnData,
+    codec: options.codec ?? 'SNAPPY',
+    rowGroupSize: rowGroupSizeOf(path, options.rowGroupSize),
+    pageSize: pageSizeOf(path, options.pageSize),
+    kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    createdBy: 'tradeflow (hyparquet-writer)',
+  });
+  if (pending) await pending;
+  return writer.getBytes();
+}
+
 /**
  * Write columns to a Parquet file atomically (temp file in the same directory, fsync, rename).
  * All columns must have the same length.
@@ -260,20 +288,16 @@ export async function writeParquetFile(
   }
   let bytes: Uint8Array;
   try {
-    const columnData = columns.map((c) => toColumnSource(path, c));
-    const writer = new ByteWriter(bufferSizeOf(columnData, rows));
-    // Returns nothing here (a ByteWriter has no flush to wait for); awaited in case it ever does.
-    const pending = parquetWrite({
-      writer,
-      columnData,
-      codec: options.codec ?? 'SNAPPY',
-      rowGroupSize: rowGroupSizeOf(path, options.rowGroupSize),
-      pageSize: pageSizeOf(path, options.pageSize),
-      kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-      createdBy: 'tradeflow (hyparquet-writer)',
-    });
-    if (pending) await pending;
-    bytes = writer.getBytes();
+    // The flat encoder takes only columns hyparquet-writer would write without an error, so
+    // every validation error below comes from toColumnSource and hyparquet-writer as before.
+    const plan = options.encoder === 'hyparquet' ? undefined : planFlatWrite(columns, options.codec ?? 'SNAPPY', options.metadata);
+    bytes = plan
+      ? encodeFlatParquet(plan, {
+          rowGroupSize: rowGroupSizeOf(path, options.rowGroupSize),
+          pageSize: pageSizeOf(path, options.pageSize),
+          createdBy: 'tradeflow (flat-encode)',
+        })
+      : await encodeWithHyparquet(path, columns, options, rows);
   } catch (error) {
     if (error instanceof ParquetFileError) throw error;
     throw new ParquetFileError(path, `parquet write ${path}: ${(error as Error).message}`, { cause: error });
