@@ -89,7 +89,7 @@ class PlannedColumn {
     /** Per row (nulls hold 0): INT64 / TIMESTAMP_MILLIS / DOUBLE values. */
     readonly nums: Float64Array,
     /** Per row: STRING values (null or undefined for nulls). */
-    readonly strs: ArrayLike<string | null | undefined>,
+    readonly strs: readonly (string | null | undefined)[],
     /** Per row of a nullable column: 1 for a value, 0 for a null (its definition level); empty for a REQUIRED column. */
     readonly defined: Int32Array,
     /** Whether any row is null (else a chunk's values are a view of the column's). */
@@ -130,19 +130,27 @@ export function planFlatWrite(
   return { columns: planned, rows: columns[0].data.length, codec: codecId, metadata: entries };
 }
 
-function isNull(v: unknown): boolean {
-  return v === null || v === undefined;
-}
-
 /** A typed array of numbers (the only typed input `writeParquetFile` converts the way it converts arrays). */
 function isNumberArray(data: ArrayLike<unknown>): data is ArrayLike<number> & ArrayBufferView {
   return ArrayBuffer.isView(data) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array) && !(data instanceof DataView);
 }
 
+/** The null rows of an array, found while its values are converted (a definition level per row once there is one). */
+class NullRows {
+  count = 0;
+  defined = EMPTY_INT32;
+  constructor(readonly rows: number) {}
+
+  add(row: number): void {
+    if (this.count === 0) this.defined = new Int32Array(this.rows).fill(1);
+    this.defined[row] = 0;
+    this.count++;
+  }
+}
+
 function planColumn(column: ParquetColumnInput): PlannedColumn | undefined {
   const { name, type, data } = column;
   const nullable = column.nullable ?? false;
-  const statistics = column.statistics ?? true;
   const integer = type === 'INT32' || type === 'INT64' || type === 'TIMESTAMP_MILLIS';
   let requested = ENC_AUTO;
   if (column.encoding === 'PLAIN') requested = ENC_PLAIN;
@@ -150,103 +158,147 @@ function planColumn(column: ParquetColumnInput): PlannedColumn | undefined {
   else if (column.encoding !== undefined) return undefined; // BYTE_STREAM_SPLIT, or DELTA on a non-integer (an error)
   const typed = isNumberArray(data);
   if (!typed && !Array.isArray(data)) return undefined;
-  // nulls: only arrays hold them; a null in a REQUIRED column is an error the fallback reports
   const rows = data.length;
-  let nulls = 0;
-  if (!typed) for (let i = 0; i < rows; i++) if (isNull(data[i])) nulls++;
-  if (nulls > 0 && !nullable) return undefined;
-  const defined = nullable ? new Int32Array(rows).fill(1) : EMPTY_INT32;
-  if (nulls > 0) for (let i = 0; i < rows; i++) if (isNull(data[i])) defined[i] = 0;
-  // writeParquetFile hands a column holding nulls to hyparquet-writer without its encoding
-  // (toColumnSource): such a column gets the automatic choice, here too
-  if (nulls > 0) requested = ENC_AUTO;
-  const make = (kind: number, physical: number, converted: number, ints: Int32Array, nums: Float64Array, strs: ArrayLike<string | null | undefined>) =>
-    new PlannedColumn(name, kind, physical, converted, nullable, requested, statistics, ints, nums, strs, defined, nulls > 0);
+  const nulls = new NullRows(rows);
+  let kind = K_INT32;
+  let ints: Int32Array = EMPTY_INT32;
+  let nums: Float64Array = EMPTY_FLOAT64;
+  let strs: readonly (string | null | undefined)[] = EMPTY_STRINGS;
   switch (type) {
     case 'INT32': {
-      const ints = planInt32(data, typed, nulls > 0);
-      return ints && make(K_INT32, TYPE_INT32, CONVERTED_NONE, ints, EMPTY_FLOAT64, EMPTY_STRINGS);
+      const scanned = typed ? (data instanceof Int32Array ? data : new Int32Array(data)) : scanInt32(data as readonly unknown[], nulls);
+      if (!scanned) return undefined;
+      ints = scanned;
+      break;
     }
     case 'INT64':
     case 'TIMESTAMP_MILLIS': {
-      const nums = planInt64(data, typed, requested === ENC_DELTA_BINARY_PACKED);
-      const converted = type === 'TIMESTAMP_MILLIS' ? CONVERTED_TIMESTAMP_MILLIS : CONVERTED_NONE;
-      return nums && make(K_INT64, TYPE_INT64, converted, EMPTY_INT32, nums, EMPTY_STRINGS);
+      const scanned = typed ? checkInt64(data) : scanInt64(data as readonly unknown[], nulls);
+      if (!scanned) return undefined;
+      kind = K_INT64;
+      nums = scanned;
+      break;
     }
     case 'DOUBLE': {
-      const nums = planDouble(data, typed);
-      return nums && make(K_DOUBLE, TYPE_DOUBLE, CONVERTED_NONE, EMPTY_INT32, nums, EMPTY_STRINGS);
+      const scanned = typed ? (data instanceof Float64Array ? data : new Float64Array(data)) : scanDouble(data as readonly unknown[], nulls);
+      if (!scanned) return undefined;
+      kind = K_DOUBLE;
+      nums = scanned;
+      break;
     }
-    case 'STRING': {
-      if (typed) return undefined;
-      for (let i = 0; i < rows; i++) if (typeof data[i] !== 'string' && !isNull(data[i])) return undefined;
-      return make(K_STRING, TYPE_BYTE_ARRAY, CONVERTED_UTF8, EMPTY_INT32, EMPTY_FLOAT64, data as ArrayLike<string | null | undefined>);
-    }
+    case 'STRING':
+      if (typed || !scanStrings(data as readonly unknown[], nulls)) return undefined;
+      kind = K_STRING;
+      strs = data as readonly (string | null | undefined)[];
+      break;
     case 'BOOLEAN': {
-      if (typed) return undefined;
-      const ints = new Int32Array(rows);
-      for (let i = 0; i < rows; i++) {
-        const v = data[i];
-        if (typeof v === 'boolean') ints[i] = v ? 1 : 0;
-        else if (!isNull(v)) return undefined;
-      }
-      return make(K_BOOLEAN, TYPE_BOOLEAN, CONVERTED_NONE, ints, EMPTY_FLOAT64, EMPTY_STRINGS);
+      const scanned = typed ? undefined : scanBooleans(data as readonly unknown[], nulls);
+      if (!scanned) return undefined;
+      kind = K_BOOLEAN;
+      ints = scanned;
+      break;
     }
     default:
       return undefined;
   }
+  // a null in a REQUIRED column is an error, which the fallback reports
+  if (nulls.count > 0 && !nullable) return undefined;
+  // with nulls, hyparquet-writer checks each INT32 value (without, Int32Array.from truncates and wraps them, as here)
+  if (nulls.count > 0 && kind === K_INT32 && !int32Exact(ints, nulls.defined, data as readonly unknown[])) return undefined;
+  // writeParquetFile hands a column holding nulls to hyparquet-writer without its encoding
+  // (toColumnSource): such a column gets the automatic choice, here too
+  if (nulls.count > 0) requested = ENC_AUTO;
+  if (kind === K_INT64 && requested === ENC_DELTA_BINARY_PACKED && span(nums) > MAX_DELTA_SPAN) return undefined;
+  const defined = nulls.count > 0 ? nulls.defined : nullable ? new Int32Array(rows).fill(1) : EMPTY_INT32;
+  const physical = [TYPE_INT32, TYPE_INT64, TYPE_DOUBLE, TYPE_BYTE_ARRAY, TYPE_BOOLEAN][kind];
+  const converted = type === 'TIMESTAMP_MILLIS' ? CONVERTED_TIMESTAMP_MILLIS : type === 'STRING' ? CONVERTED_UTF8 : CONVERTED_NONE;
+  return new PlannedColumn(name, kind, physical, converted, nullable, requested, column.statistics ?? true, ints, nums, strs, defined, nulls.count > 0);
 }
 
 /**
- * INT32 values as `writeParquetFile` converts them: without nulls, `Int32Array.from` (which
- * truncates and wraps, as it always has); with nulls hyparquet-writer checks each value, so
- * only int32 integers are taken here.
+ * INT32 values of an array of numbers (and nulls), stored as Int32Array stores them: truncated
+ * and wrapped, as `Int32Array.from` has always converted them.
  */
-function planInt32(data: ArrayLike<unknown>, typed: boolean, hasNulls: boolean): Int32Array | undefined {
-  if (typed) return data instanceof Int32Array ? data : Int32Array.from(data as ArrayLike<number>);
+function scanInt32(data: readonly unknown[], nulls: NullRows): Int32Array | undefined {
   const rows = data.length;
-  for (let i = 0; i < rows; i++) {
-    const v = data[i];
-    if (isNull(v)) continue;
-    if (typeof v !== 'number' || (hasNulls && v !== (v | 0))) return undefined;
-  }
-  if (!hasNulls) return Int32Array.from(data as ArrayLike<number>);
   const out = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const v = data[i];
-    if (!isNull(v)) out[i] = v as number;
+    if (typeof v === 'number') out[i] = v;
+    else if (v === null || v === undefined) nulls.add(i);
+    else return undefined;
   }
   return out;
 }
 
-/** INT64 / TIMESTAMP_MILLIS values: safe integers only (bigints and Dates go to hyparquet-writer). */
-function planInt64(data: ArrayLike<unknown>, typed: boolean, delta: boolean): Float64Array | undefined {
+/** Whether every non-null value was an int32 integer (stored unchanged; -0 as 0). */
+function int32Exact(ints: Int32Array, defined: Int32Array, data: readonly unknown[]): boolean {
+  for (let i = 0; i < ints.length; i++) if (defined[i] && ints[i] !== data[i]) return false;
+  return true;
+}
+
+/** INT64 / TIMESTAMP_MILLIS values of an array: safe integers and nulls (bigints and Dates go to hyparquet-writer). */
+function scanInt64(data: readonly unknown[], nulls: NullRows): Float64Array | undefined {
   const rows = data.length;
-  const given = data instanceof Float64Array;
-  const out = given ? data : new Float64Array(rows);
-  let min = Infinity;
-  let max = -Infinity;
+  const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     const v = data[i];
-    if (!typed && isNull(v)) continue;
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) return undefined;
-    if (!given) out[i] = v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = v;
+    else if (v === null || v === undefined) nulls.add(i);
+    else return undefined;
+  }
+  return out;
+}
+
+/** INT64 / TIMESTAMP_MILLIS values of a typed array: safe integers only (else writeParquetFile's error). */
+function checkInt64(data: ArrayLike<number>): Float64Array | undefined {
+  const nums = data instanceof Float64Array ? data : new Float64Array(data);
+  for (let i = 0; i < nums.length; i++) if (!Number.isSafeInteger(nums[i])) return undefined;
+  return nums;
+}
+
+/** max - min of `nums`. */
+function span(nums: Float64Array): number {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < nums.length; i++) {
+    const v = nums[i];
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (delta && max - min > MAX_DELTA_SPAN) return undefined;
-  return out;
+  return max - min;
 }
 
-/** DOUBLE values: typed arrays as `Float64Array.from` converts them, arrays of numbers (and nulls). */
-function planDouble(data: ArrayLike<unknown>, typed: boolean): Float64Array | undefined {
-  if (typed) return data instanceof Float64Array ? data : Float64Array.from(data as ArrayLike<number>);
+function scanDouble(data: readonly unknown[], nulls: NullRows): Float64Array | undefined {
   const rows = data.length;
   const out = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     const v = data[i];
     if (typeof v === 'number') out[i] = v;
-    else if (!isNull(v)) return undefined;
+    else if (v === null || v === undefined) nulls.add(i);
+    else return undefined;
+  }
+  return out;
+}
+
+function scanStrings(data: readonly unknown[], nulls: NullRows): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (typeof v === 'string') continue;
+    if (v === null || v === undefined) nulls.add(i);
+    else return false;
+  }
+  return true;
+}
+
+function scanBooleans(data: readonly unknown[], nulls: NullRows): Int32Array | undefined {
+  const rows = data.length;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = data[i];
+    if (typeof v === 'boolean') out[i] = v ? 1 : 0;
+    else if (v === null || v === undefined) nulls.add(i);
+    else return undefined;
   }
   return out;
 }
@@ -321,6 +373,7 @@ export function encodeFlatParquet(plan: FlatWritePlan, options: FlatWriteOptions
   out.u32(out.pos - footerStart);
   out.u32(0x31524150);
   for (const scratch of [levelScratch, bodyScratch, stringScratch, snappyScratch]) scratch.shrink(REUSED_OUTPUT_BYTES);
+  chunkKeys.shrink(REUSED_OUTPUT_BYTES);
   return releaseOutput(out);
 }
 
@@ -410,7 +463,7 @@ class ChunkValues {
   constructor(
     readonly ints: Int32Array,
     readonly nums: Float64Array,
-    readonly strs: string[],
+    readonly strs: readonly string[],
   ) {}
 }
 
@@ -432,9 +485,11 @@ function chunkValues(column: PlannedColumn, g0: number, g1: number, count: numbe
       return new ChunkValues(EMPTY_INT32, nums, []);
     }
     default: {
-      const strs = new Array<string>(count);
       const source = column.strs;
-      for (let i = g0, k = 0; i < g1; i++) if (!hasNulls || defined[i]) strs[k++] = source[i] as string;
+      // no nulls: the column itself (a string column is an array), or a copy of the group's part
+      if (!hasNulls) return new ChunkValues(EMPTY_INT32, EMPTY_FLOAT64, (g0 === 0 && g1 === source.length ? source : source.slice(g0, g1)) as readonly string[]);
+      const strs = new Array<string>(count);
+      for (let i = g0, k = 0; i < g1; i++) if (defined[i]) strs[k++] = source[i] as string;
       return new ChunkValues(EMPTY_INT32, EMPTY_FLOAT64, strs);
     }
   }
@@ -601,7 +656,11 @@ function sampleRow(i: number, n: number, rows: number): number {
   return n === 1 ? 0 : Math.floor((i * (rows - 1)) / (n - 1));
 }
 
-/** Whether the win check rejects a dictionary (same arithmetic as hyparquet-writer). */
+/**
+ * Whether the win check rejects a dictionary (same arithmetic as hyparquet-writer). For
+ * fixed-size values it only grows with the distinct count, so a build can stop as soon as it
+ * fails part way (checked every 64 new values).
+ */
 function dictionaryLoses(distinct: number, count: number, dictionaryBytes: number, plainBytes: number): boolean {
   const bitWidth = Math.ceil(Math.log2(distinct));
   const indexSize = Math.ceil((count * bitWidth) / 8);
@@ -610,63 +669,147 @@ function dictionaryLoses(distinct: number, count: number, dictionaryBytes: numbe
 
 function int32Dictionary(ints: Int32Array, def: Int32Array, nullable: boolean, g0: number, rows: number, count: number): Dictionary | null {
   const n = Math.min(rows, SAMPLE_SIZE);
-  const seen = new Set<number>();
+  const seen = sampleKeys.reset(n);
   let sampled = 0;
   for (let i = 0; i < n; i++) {
     const row = g0 + sampleRow(i, n, rows);
     if (nullable && def[row] === 0) continue; // a null adds no bytes
     sampled++;
-    seen.add(ints[row]);
+    seen.indexOf(0, ints[row]);
   }
   if (!sampled || (seen.size * 4) / (sampled * 4) > SAMPLE_REJECTION_RATIO) return null;
-  const index = new Map<number, number>();
+  const keys = chunkKeys.reset(count);
   const values = new Int32Array(count);
   const indices = new Int32Array(count);
-  let size = 0;
+  let last = 0;
+  let lastAt = -1;
   for (let row = g0, k = 0; row < g0 + rows; row++) {
     if (nullable && def[row] === 0) continue;
     const v = ints[row];
-    let at = index.get(v);
-    if (at === undefined) {
-      at = size;
-      index.set(v, size);
-      values[size++] = v;
+    if (v !== last || lastAt < 0) {
+      // (runs of one value skip the lookup)
+      const size = keys.size;
+      const at = keys.indexOf(0, v);
+      if (at === size) {
+        values[at] = v;
+        if ((at & 63) === 63 && dictionaryLoses(at + 1, count, (at + 1) * 4, count * 4)) return null;
+      }
+      last = v;
+      lastAt = at;
     }
-    indices[k++] = at;
+    indices[k++] = lastAt;
   }
+  const size = keys.size;
   if (dictionaryLoses(size, count, size * 4, count * 4)) return null;
   return new Dictionary(size, indices, values.subarray(0, size), EMPTY_FLOAT64, []);
 }
 
+/** Doubles as the two halves of their bits, for {@link KeyIndex}. */
+const doubleBits = new Float64Array(1);
+const doubleHalves = new Int32Array(doubleBits.buffer);
+
+/** The index of `v` in `keys`, keyed as a Map keys numbers: 0 and -0 are one key, every NaN is one key. */
+function doubleIndex(keys: KeyIndex, v: number): number {
+  doubleBits[0] = v === 0 ? 0 : v === v ? v : Number.NaN;
+  return keys.indexOf(doubleHalves[1], doubleHalves[0]);
+}
+
 function float64Dictionary(nums: Float64Array, def: Int32Array, nullable: boolean, g0: number, rows: number, count: number): Dictionary | null {
   const n = Math.min(rows, SAMPLE_SIZE);
-  const seen = new Set<number>();
+  const seen = sampleKeys.reset(n);
   let sampled = 0;
   for (let i = 0; i < n; i++) {
     const row = g0 + sampleRow(i, n, rows);
     if (nullable && def[row] === 0) continue;
     sampled++;
-    seen.add(nums[row]);
+    doubleIndex(seen, nums[row]);
   }
   if (!sampled || (seen.size * 8) / (sampled * 8) > SAMPLE_REJECTION_RATIO) return null;
-  const index = new Map<number, number>();
+  const keys = chunkKeys.reset(count);
   const values = new Float64Array(count);
   const indices = new Int32Array(count);
-  let size = 0;
+  let last = Number.NaN;
+  let lastAt = 0;
   for (let row = g0, k = 0; row < g0 + rows; row++) {
     if (nullable && def[row] === 0) continue;
     const v = nums[row];
-    let at = index.get(v);
-    if (at === undefined) {
-      at = size;
-      index.set(v, size);
-      values[size++] = v;
+    // (runs of one value skip the lookup; === holds for 0 and -0, which share a key, and never for NaN)
+    if (v !== last) {
+      const size = keys.size;
+      const at = doubleIndex(keys, v);
+      if (at === size) {
+        values[at] = v; // the first of 0 and -0 is the one kept, as in a Map
+        if ((at & 63) === 63 && dictionaryLoses(at + 1, count, (at + 1) * 8, count * 8)) return null;
+      }
+      last = v;
+      lastAt = at;
     }
-    indices[k++] = at;
+    indices[k++] = lastAt;
   }
+  const size = keys.size;
   if (dictionaryLoses(size, count, size * 8, count * 8)) return null;
   return new Dictionary(size, indices, EMPTY_INT32, values.subarray(0, size), []);
 }
+
+/**
+ * An open-addressing table from 64-bit keys (two 32-bit halves) to indices in order of first
+ * insertion: what a Map of numbers does for the dictionaries, without boxing and hashing a heap
+ * number per value. Reused from chunk to chunk.
+ */
+class KeyIndex {
+  private high = new Int32Array(0);
+  private low = new Int32Array(0);
+  /** Per slot: the key's index + 1, or 0 when the slot is empty. */
+  private slots = new Int32Array(0);
+  private mask = 0;
+  size = 0;
+
+  /** Empty it, with room for `n` keys at most half full. */
+  reset(n: number): this {
+    let capacity = 16;
+    while (capacity < 2 * n) capacity *= 2;
+    if (this.slots.length < capacity) {
+      this.high = new Int32Array(capacity);
+      this.low = new Int32Array(capacity);
+      this.slots = new Int32Array(capacity);
+    } else this.slots.fill(0, 0, capacity);
+    this.mask = capacity - 1;
+    this.size = 0;
+    return this;
+  }
+
+  /** The index of the key; a new key gets the next index (`size` before the call). */
+  indexOf(high: number, low: number): number {
+    const slots = this.slots;
+    const h = Math.imul(low, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b);
+    let slot = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const at = slots[slot];
+      if (at === 0) {
+        slots[slot] = ++this.size;
+        this.high[slot] = high;
+        this.low[slot] = low;
+        return this.size - 1;
+      }
+      if (this.low[slot] === low && this.high[slot] === high) return at - 1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Let go of tables grown for a large chunk. */
+  shrink(limit: number): void {
+    if (this.slots.length * 12 <= limit) return;
+    this.high = new Int32Array(0);
+    this.low = new Int32Array(0);
+    this.slots = new Int32Array(0);
+    this.mask = 0;
+    this.size = 0;
+  }
+}
+
+/** The dictionaries' key tables: one for a chunk's sample, one for the whole chunk. */
+const sampleKeys = new KeyIndex();
+const chunkKeys = new KeyIndex();
 
 /** {@link int32Dictionary} for strings, sized by UTF-16 length (+4 per PLAIN value), as hyparquet-writer estimates them. */
 function stringDictionary(strs: ArrayLike<string | null | undefined>, def: Int32Array, nullable: boolean, g0: number, rows: number, count: number): Dictionary | null {
@@ -690,18 +833,25 @@ function stringDictionary(strs: ArrayLike<string | null | undefined>, def: Int32
   const indices = new Int32Array(count);
   let totalBytes = 0;
   let dictionaryBytes = 0;
+  let last: string | undefined;
+  let lastAt = 0;
   for (let row = g0, k = 0; row < g0 + rows; row++) {
     if (nullable && def[row] === 0) continue;
     const s = strs[row] as string;
     totalBytes += s.length;
-    let at = index.get(s);
-    if (at === undefined) {
-      at = values.length;
-      index.set(s, at);
-      values.push(s);
-      dictionaryBytes += s.length;
+    if (s !== last) {
+      // (runs of one value, e.g. a strategy's stream, skip the lookup)
+      let at = index.get(s);
+      if (at === undefined) {
+        at = values.length;
+        index.set(s, at);
+        values.push(s);
+        dictionaryBytes += s.length;
+      }
+      last = s;
+      lastAt = at;
     }
-    indices[k++] = at;
+    indices[k++] = lastAt;
   }
   if (dictionaryLoses(values.length, count, dictionaryBytes + values.length * 4, totalBytes + count * 4)) return null;
   return new Dictionary(values.length, indices, EMPTY_INT32, EMPTY_FLOAT64, values);
