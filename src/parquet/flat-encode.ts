@@ -510,10 +510,16 @@ function pushPage(split: PageSplit, row: number, value: number): void {
  * before the value that brings it to `pageSize` bytes, but holds at least one value.
  */
 function splitFixedPages(def: Int32Array, nullable: boolean, size: number, rows: number, pageSize: number, split: PageSplit): void {
+  pushPage(split, 0, 0);
+  if (!nullable) {
+    // every value the same size (a power of two, so the division is exact): pages of `per` values
+    const per = Math.max(1, Math.ceil(pageSize / size) - 1);
+    for (let row = per; row < rows; row += per) pushPage(split, row, row);
+    return;
+  }
   let bytes = 0;
   let start = 0;
   let value = 0;
-  pushPage(split, 0, 0);
   for (let i = 0; i < rows; i++) {
     const present = !nullable || def[i] !== 0;
     const s = present ? size : 0;
