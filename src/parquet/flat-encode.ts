@@ -472,17 +472,17 @@ function chunkValues(column: PlannedColumn, g0: number, g1: number, count: numbe
   switch (column.kind) {
     case K_INT32:
     case K_BOOLEAN: {
-      if (!hasNulls) return new ChunkValues(column.ints.subarray(g0, g1), EMPTY_FLOAT64, []);
+      if (!hasNulls) return new ChunkValues(column.ints.subarray(g0, g1), EMPTY_FLOAT64, EMPTY_STRINGS);
       const ints = new Int32Array(count);
       for (let i = g0, k = 0; i < g1; i++) if (defined[i]) ints[k++] = column.ints[i];
-      return new ChunkValues(ints, EMPTY_FLOAT64, []);
+      return new ChunkValues(ints, EMPTY_FLOAT64, EMPTY_STRINGS);
     }
     case K_INT64:
     case K_DOUBLE: {
-      if (!hasNulls) return new ChunkValues(EMPTY_INT32, column.nums.subarray(g0, g1), []);
+      if (!hasNulls) return new ChunkValues(EMPTY_INT32, column.nums.subarray(g0, g1), EMPTY_STRINGS);
       const nums = new Float64Array(count);
       for (let i = g0, k = 0; i < g1; i++) if (defined[i]) nums[k++] = column.nums[i];
-      return new ChunkValues(EMPTY_INT32, nums, []);
+      return new ChunkValues(EMPTY_INT32, nums, EMPTY_STRINGS);
     }
     default: {
       const source = column.strs;
@@ -521,7 +521,7 @@ function splitFixedPages(def: Int32Array, nullable: boolean, size: number, rows:
   let start = 0;
   let value = 0;
   for (let i = 0; i < rows; i++) {
-    const present = !nullable || def[i] !== 0;
+    const present = def[i] !== 0;
     const s = present ? size : 0;
     bytes += s;
     if (bytes >= pageSize && i > start) {
@@ -632,7 +632,7 @@ class Dictionary {
     readonly indices: Int32Array,
     readonly ints: Int32Array,
     readonly nums: Float64Array,
-    readonly strs: string[],
+    readonly strs: readonly string[],
   ) {}
 }
 
@@ -707,7 +707,7 @@ function int32Dictionary(ints: Int32Array, def: Int32Array, nullable: boolean, g
   }
   const size = keys.size;
   if (dictionaryLoses(size, count, size * 4, count * 4)) return null;
-  return new Dictionary(size, indices, values.subarray(0, size), EMPTY_FLOAT64, []);
+  return new Dictionary(size, indices, values.subarray(0, size), EMPTY_FLOAT64, EMPTY_STRINGS);
 }
 
 /** Doubles as the two halves of their bits, for {@link KeyIndex}. */
@@ -754,7 +754,7 @@ function float64Dictionary(nums: Float64Array, def: Int32Array, nullable: boolea
   }
   const size = keys.size;
   if (dictionaryLoses(size, count, size * 8, count * 8)) return null;
-  return new Dictionary(size, indices, EMPTY_INT32, values.subarray(0, size), []);
+  return new Dictionary(size, indices, EMPTY_INT32, values.subarray(0, size), EMPTY_STRINGS);
 }
 
 /**
