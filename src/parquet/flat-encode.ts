@@ -636,7 +636,7 @@ class Dictionary {
   ) {}
 }
 
-/** Rows whose sampled distinct values exceed this share of the sampled bytes get no dictionary. */
+/** A chunk whose sampled distinct values exceed this share of the sampled bytes gets no dictionary. */
 const SAMPLE_REJECTION_RATIO = 0.9;
 const SAMPLE_SIZE = 1000;
 
