@@ -39,7 +39,7 @@ import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
 import { decodeFlat, planFlatRead } from './flat-decode.ts';
-import { encodeFlatParquet, planFlatWrite } from './flat-encode.ts';
+import { encodeFlatParquet, planFlatWrite } from './flat-encode/index.ts';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
 
 /** Column types accepted by {@link writeParquetFile}. TIMESTAMP_MILLIS data is epoch ms (numbers or bigints). */

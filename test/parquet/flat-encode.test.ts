@@ -16,7 +16,7 @@ import { snappyCompress as hyparquetSnappy } from 'hyparquet-writer/src/snappy.j
 import { afterAll, describe, expect, it } from 'vitest';
 import { mulberry32, type Prng } from '../../src/data/prng.ts';
 import { decodeFlat, planFlatRead } from '../../src/parquet/flat-decode.ts';
-import { Output, planFlatWrite, snappyCompress } from '../../src/parquet/flat-encode.ts';
+import { Output, planFlatWrite, snappyCompress } from '../../src/parquet/flat-encode/index.ts';
 import {
   readParquetFile,
   readParquetRowGroups,
