@@ -16,7 +16,7 @@
  *   - maintenance: parquetjs-lite is unmaintained since 2020; hyparquet/hyparquet-writer are
  *     active, dependency-free, pure ESM with TypeScript types.
  *
- * Writes of flat tables (the project's) are encoded by flat-encode.ts, which writes hyparquet-writer's
+ * Writes of flat tables (the project's) are encoded by flat-encode/, which writes hyparquet-writer's
  * file for the same input without its general machinery; anything else by hyparquet-writer.
  * Writes are atomic: the file is written to a temporary name in the same directory, fsynced,
  * then renamed over the target, so a reader never sees a half-written file. Every column chunk
@@ -86,7 +86,7 @@ export interface ParquetWriteFileOptions {
   readonly pageSize?: number;
   /**
    * Which encoder writes the file. 'auto' (default): the project's flat encoder
-   * (src/parquet/flat-encode.ts) when it covers the columns, else hyparquet-writer; for the same
+   * (src/parquet/flat-encode/) when it covers the columns, else hyparquet-writer; for the same
    * input both write the same file but for its `created_by`. 'hyparquet': always
    * hyparquet-writer (for comparisons in tests and benchmarks).
    */

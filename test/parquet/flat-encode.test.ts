@@ -1,5 +1,5 @@
 /**
- * The flat Parquet encoder (src/parquet/flat-encode.ts) against hyparquet-writer, which it
+ * The flat Parquet encoder (src/parquet/flat-encode/) against hyparquet-writer, which it
  * replaces in `writeParquetFile` for flat tables: on random tables both write the same bytes
  * (but for `created_by`) and read back the same through every reader path; what it does not
  * cover goes to hyparquet-writer with the same result or the same error; the signal store's

@@ -155,7 +155,7 @@ export function writeDeltaInt32(out: Output, values: Int32Array): void {
   }
 }
 
-/** INT64 deltas of safe integers spanning at most 2^52 (planInt64 checks): exact in doubles. */
+/** INT64 deltas of safe integers spanning at most 2^52 (planColumn checks): exact in doubles. */
 export function writeDeltaInt64(out: Output, values: Float64Array): void {
   const count = values.length;
   writeDeltaHeader(out, count, count ? values[0] : 0);
