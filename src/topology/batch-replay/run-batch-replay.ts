@@ -1,9 +1,10 @@
 /**
  * Batch signal replay: the outcome of a signal_replay run (the same RunOutcome portfolios as
  * runGraph on the replay graph, to the bit) without the bus. The stored rows are checked and
- * indexed once, each portfolio is simulated alone over typed arrays (simulate-portfolio.ts),
- * then its metrics are computed exactly as runGraph does, on its curve built into a reused
- * buffer; the curves the results hold are built only when read.
+ * indexed once (once per loaded inputs, however many runs replay them: replay-rows-memo.ts),
+ * each portfolio is simulated alone over typed arrays (simulate-portfolio.ts), then its metrics
+ * are computed exactly as runGraph does, on its curve built into a reused buffer; the curves
+ * the results hold are built only when read.
  */
 import { scheduleOf, type Schedule } from '../../clock/schedule.ts';
 import type { PortfolioResult } from '../../containers/portfolio-container.ts';
@@ -16,7 +17,8 @@ import type { Trade } from '../../portfolio/trade.ts';
 import { portfolioMetrics, runPeriodsPerYear } from '../portfolio-metrics.ts';
 import type { RunOutcome } from '../run.ts';
 import { BatchReplayInputError, UnsupportedBatchReplay } from './errors.ts';
-import { indexReplayRows, type IndexedReplayRows } from './replay-rows.ts';
+import type { IndexedReplayRows } from './replay-rows.ts';
+import { indexedReplayRowsOf } from './replay-rows-memo.ts';
 import { PortfolioSimulator, type SimulatedPortfolio } from './simulate-portfolio.ts';
 import { timelineOf } from './timeline.ts';
 import { curveFrom, firstTickFrom, windowActiveFrom } from '../window.ts';
@@ -46,7 +48,8 @@ function simulateAll(plan: Plan, series: readonly BarSeries[], inputs: ReplayInp
   const timeline = timelineOf(series);
   let rows;
   try {
-    rows = indexReplayRows(inputs, series, timeline);
+    // Once per loaded inputs and series: replaying one store with many settings indexes it once.
+    rows = indexedReplayRowsOf(inputs, series, timeline);
   } catch (error) {
     // Under on_handler_error: continue the event-driven replay logs such rows as ERROR events and goes on.
     if (error instanceof BatchReplayInputError && plan.config.engine.on_handler_error === 'continue') {
