@@ -5,7 +5,9 @@
  *   the same way, one Parquet file per instance), classifier changes versus dense states;
  * - replay-vs-regenerate: full backtest (features + strategies + portfolios) versus replay
  *   (reading the store + portfolios), interleaved in one process, both checked exact; the batch
- *   replay also once more reading every trade and equity curve (it builds them on first read);
+ *   replay also once more reading every trade and equity curve (it builds them on first read),
+ *   and once per round with another execution setting over inputs read once (a user trying
+ *   setting after setting reads the store once), checked against that setting's backtest;
  * - regenerate-memory / replay-memory (event graph) / batch-replay-memory (the default engine):
  *   each alone in its own process, for peak memory.
  */
@@ -56,7 +58,15 @@ function instances() {
   return strategies;
 }
 
-export function benchTopology(mode: string, store: string) {
+/** Execution settings: the default, and the other settings the 'further setting' figure replays (cheaper and dearer costs, the other fill timing). */
+const EXECUTION = { commission: { type: 'percent', pct: 0.01 }, slippage_bps: 1 };
+const OTHER_SETTINGS = [
+  { commission: { type: 'percent', pct: 0.005 }, slippage_bps: 0 },
+  { commission: { type: 'percent', pct: 0.02 }, slippage_bps: 3, fill: 'signal_close' },
+  { commission: { type: 'fixed', amount: 1 }, slippage_bps: 2 },
+];
+
+export function benchTopology(mode: string, store: string, execution: Record<string, unknown> = EXECUTION) {
   const strategies = instances();
   return {
     name: 'bench-signals',
@@ -69,7 +79,7 @@ export function benchTopology(mode: string, store: string) {
     ]),
     strategies,
     portfolios: strategies.map((s) => ({ id: `p_${s.id}`, strategies: [s.id] })),
-    execution: { commission: { type: 'percent', pct: 0.01 }, slippage_bps: 1 },
+    execution,
     engine: { trace: { retention: 'none' } },
   };
 }
@@ -195,8 +205,14 @@ async function replayVsRegenerate() {
   const replayMs: number[] = [];
   const batchMs: number[] = [];
   const batchTradesMs: number[] = [];
+  const settingMs: number[] = [];
   let exact = true;
   let batchExact = true;
+  let settingExact = true;
+  // A user (or the UI) trying setting after setting reads the store once: these replays use
+  // inputs loaded once, before the rounds, each round with another execution setting.
+  const settingPlans = OTHER_SETTINGS.map((execution) => planTopology(validateTopology(benchTopology('signal_replay', store, execution)), DATA));
+  const loadedOnce = await loadReplayInputs(settingPlans[0], series);
   // A collection before each timed run: none of them pays for the garbage the one before left.
   const gc = collector();
   // 7 rounds, medians: the first round of each runs on cold code (the 'alone' cases below
@@ -229,9 +245,17 @@ async function replayVsRegenerate() {
     batchTradesMs.push(performance.now() - t);
     if (trades !== batched.portfolios.reduce((n, p) => n + p.result.trades.length, 0)) throw new Error('bench: the two batch replays closed different numbers of trades');
     if (points !== batched.portfolios.reduce((n, p) => n + p.result.equity.equity.length, 0)) throw new Error('bench: the two batch replays built curves of different lengths');
+    gc();
+    const settingPlan = settingPlans[i % settingPlans.length];
+    t = performance.now();
+    const setting = runBatchReplay(settingPlan, series, loadedOnce, { runId: 'setting' });
+    settingMs.push(performance.now() - t);
     if (i === 0) {
       exact = fingerprint(full) === fingerprint(replayed);
       batchExact = fingerprint(full) === fingerprint(batched);
+      // The other setting's own backtest, once (outside the timings).
+      const settingFull = regenerate(planTopology(validateTopology(benchTopology('backtest', store, OTHER_SETTINGS[0])), DATA), series);
+      settingExact = fingerprint(settingFull) === fingerprint(setting) && fingerprint(settingFull) !== fingerprint(full);
     }
   }
   const bars = series.reduce((n, s) => n + s.length, 0);
@@ -239,7 +263,8 @@ async function replayVsRegenerate() {
     instances: backtest.strategies.length, bars,
     regenerateMedianMs: median(regenMs), replayMedianMs: median(replayMs), batchReplayMedianMs: median(batchMs), batchReplayWithTradesMedianMs: median(batchTradesMs),
     speedup: median(regenMs) / median(replayMs), batchSpeedup: median(regenMs) / median(batchMs), batchWithTradesSpeedup: median(regenMs) / median(batchTradesMs),
-    exact, batchExact, peakRssMb: peakRssMb(),
+    furtherSettingMedianMs: median(settingMs), furtherSettingSpeedup: median(regenMs) / median(settingMs),
+    exact, batchExact, settingExact, peakRssMb: peakRssMb(),
   };
 }
 
@@ -273,7 +298,7 @@ export const suite: BenchSuite = {
     }
     if (name === 'replay-vs-regenerate') {
       const f = await replayVsRegenerate();
-      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x` };
+      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x; a further setting over the store already read ${f.furtherSettingMedianMs.toFixed(0)} ms = ${f.furtherSettingSpeedup.toFixed(1)}x, exact ${f.settingExact}` };
     }
     const f = await alone(name === 'replay-memory' ? 'replay' : name === 'batch-replay-memory' ? 'batch replay' : 'regenerate');
     return { figure: f, line: `${f.which} alone: ${f.ms.toFixed(0)} ms, ${f.trades} trades, peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.rssBeforeRunMb.toFixed(0)} MB before the run)` };
