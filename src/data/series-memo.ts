@@ -18,7 +18,8 @@ interface Entry {
 
 const memo = new WeakMap<BarSeries, Map<string, Entry[]>>();
 
-const sameSeries = (a: readonly BarSeries[], b: readonly BarSeries[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+/** The same series objects, in the same order. */
+export const sameSeries = (a: readonly BarSeries[], b: readonly BarSeries[]) => a.length === b.length && a.every((s, i) => s === b[i]);
 
 /** `build()` for this kind of value and these series (same objects, same order), computed at most once while the series live. */
 export function memoOnSeries<T>(kind: string, series: readonly BarSeries[], build: () => T): T {

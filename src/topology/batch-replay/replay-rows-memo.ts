@@ -11,6 +11,7 @@
  * mismatch throws again on every run.
  */
 import type { BarSeries } from '../../data/bar-series.ts';
+import { sameSeries } from '../../data/series-memo.ts';
 import type { ReplayInputs } from '../build.ts';
 import { indexReplayRows, type IndexedReplayRows } from './replay-rows.ts';
 import type { Timeline } from './timeline.ts';
@@ -22,8 +23,6 @@ interface Entry {
 }
 
 const memo = new WeakMap<ReplayInputs, Entry[]>();
-
-const sameSeries = (a: readonly BarSeries[], b: readonly BarSeries[]) => a.length === b.length && a.every((s, i) => s === b[i]);
 
 /** indexReplayRows(inputs, series, timeline), at most once per (inputs, series, timeline) objects while the inputs live. */
 export function indexedReplayRowsOf(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
