@@ -1,4 +1,7 @@
+import { drawdownBound, metricsRecord, TradeTally, type TradeStats } from './metrics-record.ts';
 import type { EquityCurve, Metrics, MetricsOptions, TradeRecord } from './types.ts';
+
+export { ZERO_DEVIATION } from './metrics-record.ts';
 
 /** The fields of a trade the metrics read: a portfolio's own trade objects qualify without copying. */
 export type TradeFields = Pick<TradeRecord, 'pnl' | 'returnPct' | 'bars'>;
@@ -13,24 +16,6 @@ export interface TradeColumnsView {
 
 /** A portfolio's closed trades, as objects or as columns. */
 export type TradesInput = readonly TradeFields[] | TradeColumnsView;
-
-/**
- * A per-period standard deviation (or downside deviation) at or below this is treated as exactly
- * zero. Simple returns e_i/e_{i-1} - 1 carry a rounding error of ~1e-16, so a curve growing by
- * the same factor every period shows a "volatility" of ~1e-17 rather than 0; dividing by it would
- * print a Sharpe of ~1e15. No real strategy has a per-period volatility of 1e-12.
- */
-export const ZERO_DEVIATION = 1e-12;
-
-/**
- * A level above which no point can deepen the drawdown: peak * (1 + maxDd) plus a margin of
- * 1e-9 * peak, far above the rounding error of e / peak - 1 (~1e-16 relative to peak), so
- * every point whose exact drawdown would set a new minimum is below it. Skips one division per
- * point under water (peak > 0 always: it starts at the initial equity, which must be > 0).
- */
-function drawdownBound(peak: number, maxDd: number): number {
-  return peak * (1 + maxDd) + peak * 1e-9;
-}
 
 /**
  * One returns buffer reused across calls (computeMetrics is synchronous and does not keep it):
@@ -90,56 +75,12 @@ export function computeMetrics(
   const returns = returnsBuffer(m);
   const pass = curvePass(ts, equity, returns);
 
-  const rfPerPeriod = rf / P;
-  const sqrtP = Math.sqrt(P);
-  let annualReturn: number | null = null;
-  let annualVolatility: number | null = null;
-  let sharpe: number | null = null;
-  let sortino: number | null = null;
-  if (pass.returnsDefined && m >= 1) {
-    const mean = pass.sumR / m;
-    annualReturn = mean * P;
-    if (m >= 2) {
-      const { ss, downside } = dispersion(returns, m, mean, rfPerPeriod);
-      let sd = Math.sqrt(ss / (m - 1));
-      if (sd <= ZERO_DEVIATION) sd = 0;
-      const downsideDeviation = Math.sqrt(downside / m); // mean over ALL periods
-      const excess = mean - rfPerPeriod;
-      annualVolatility = sd * sqrtP;
-      sharpe = sd > 0 ? (excess / sd) * sqrtP : null;
-      sortino = downsideDeviation > ZERO_DEVIATION ? (excess / downsideDeviation) * sqrtP : null;
-    }
-  }
-  const { maxDd, ddPeriods, ddMs } = pass;
-
-  const totalReturn = final / initial - 1;
-  const cagr = m >= 1 && final > 0 ? Math.pow(final / initial, P / m) - 1 : null;
-  const cagrOut = finiteOrNull(cagr);
-  const calmar = cagrOut !== null && maxDd < 0 ? cagrOut / -maxDd : null;
-
   const exposure = exposed === undefined ? null : exposedCount(exposed) / n;
-
-  // ---- trades ------------------------------------------------------------------------------
+  // The trades before the record: a non-finite trade field is reported first.
   const tradeStats = summariseTrades(trades);
-
-  return {
-    initial_equity: initial,
-    final_equity: final,
-    total_return: finiteOrThrow('total_return', totalReturn),
-    cagr: cagrOut,
-    annual_return: finiteOrNull(annualReturn),
-    annual_volatility: finiteOrNull(annualVolatility),
-    sharpe: finiteOrNull(sharpe),
-    sortino: finiteOrNull(sortino),
-    calmar: finiteOrNull(calmar),
-    max_drawdown: finiteOrThrow('max_drawdown', maxDd),
-    max_drawdown_duration_periods: ddPeriods,
-    max_drawdown_duration_ms: finiteOrThrow('max_drawdown_duration_ms', ddMs),
-    ...tradeStats,
-    exposure,
-    periods: m,
-    periods_per_year: P,
-  };
+  const { sumR, returnsDefined, maxDd, ddPeriods, ddMs } = pass;
+  const curveSums = { initial, final, m, returnsDefined, sumR, maxDd, ddPeriods, ddMs, exposure };
+  return metricsRecord('computeMetrics', curveSums, (mean) => dispersion(returns, m, mean, rf / P), P, rf, tradeStats);
 }
 
 /** Pass 1 over the curve: the returns (into `returns`), their sum, the drawdown and its durations. */
@@ -223,21 +164,6 @@ function exposedCount(exposed: Uint8Array): number {
   return k;
 }
 
-type TradeStats = Pick<
-  Metrics,
-  | 'trades'
-  | 'win_rate'
-  | 'avg_trade_pnl'
-  | 'avg_trade_return'
-  | 'expectancy'
-  | 'profit_factor'
-  | 'avg_win'
-  | 'avg_loss'
-  | 'best_trade'
-  | 'worst_trade'
-  | 'avg_bars_in_trade'
->;
-
 const isColumns = (trades: TradesInput): trades is TradeColumnsView => !Array.isArray(trades);
 
 /** Trade objects copied into reused columns, so one loop serves both inputs (a copy of ~1k trades is nothing next to a curve). */
@@ -261,75 +187,15 @@ function gather(trades: readonly TradeFields[]): TradeColumnsView {
 function summariseTrades(trades: TradesInput): TradeStats {
   const columns = isColumns(trades) ? trades : gather(trades);
   const { count, pnl: pnls, returnPct: returns, bars: held } = columns;
-  let wins = 0;
-  let losses = 0;
-  let sumPnl = 0;
-  let sumReturn = 0;
-  let sumBars = 0;
-  let grossProfit = 0; // sum of pnl > 0
-  let grossLoss = 0; // sum of pnl < 0 (negative)
-  let sumNonWin = 0; // sum of pnl <= 0
-  let best = -Infinity;
-  let worst = Infinity;
+  const tally = new TradeTally();
   for (let i = 0; i < count; i++) {
     const pnl = pnls[i];
     const returnPct = returns[i];
     const bars = held[i];
     if (!(pnl - pnl === 0 && returnPct - returnPct === 0 && bars - bars === 0)) throw badTrade(i);
-    sumPnl += pnl;
-    sumReturn += returnPct;
-    sumBars += bars;
-    if (pnl > 0) {
-      wins++;
-      grossProfit += pnl;
-    } else {
-      sumNonWin += pnl;
-      if (pnl < 0) {
-        losses++;
-        grossLoss += pnl;
-      }
-    }
-    if (pnl > best) best = pnl;
-    if (pnl < worst) worst = pnl;
+    tally.addTrade(pnl, returnPct, bars);
   }
-  if (count === 0) {
-    return {
-      trades: 0,
-      win_rate: null,
-      avg_trade_pnl: null,
-      avg_trade_return: null,
-      expectancy: null,
-      profit_factor: null,
-      avg_win: null,
-      avg_loss: null,
-      best_trade: null,
-      worst_trade: null,
-      avg_bars_in_trade: null,
-    };
-  }
-  const winRate = wins / count;
-  const avgWin = wins > 0 ? grossProfit / wins : null;
-  const avgLoss = losses > 0 ? grossLoss / losses : null;
-  // Expectancy splits the trades into winners (pnl > 0) and non-winners (pnl <= 0, including
-  // break-even trades). Weighted by their shares, the two means add up to the mean pnl; using
-  // avg_loss (pnl < 0 only) for the second term would overstate it whenever there are zero-pnl
-  // trades. A side with no trades has weight 0, so its (undefined) mean contributes 0.
-  const nonWins = count - wins;
-  const avgNonWin = nonWins > 0 ? sumNonWin / nonWins : 0;
-  const expectancy = winRate * (avgWin ?? 0) + (1 - winRate) * avgNonWin;
-  return {
-    trades: count,
-    win_rate: winRate,
-    avg_trade_pnl: finiteOrNull(sumPnl / count),
-    avg_trade_return: finiteOrNull(sumReturn / count),
-    expectancy: finiteOrNull(expectancy),
-    profit_factor: grossLoss < 0 ? finiteOrNull(grossProfit / -grossLoss) : null,
-    avg_win: finiteOrNull(avgWin),
-    avg_loss: finiteOrNull(avgLoss),
-    best_trade: best,
-    worst_trade: worst,
-    avg_bars_in_trade: finiteOrNull(sumBars / count),
-  };
+  return tally.tradeStats();
 }
 
 function badTrade(i: number): RangeError {
@@ -342,12 +208,3 @@ function badPoint(i: number, e: number, t: number, prevT: number): RangeError {
   return new RangeError(`computeMetrics: ts must be finite and non-decreasing, ts[${i}] = ${t} after ${prevT}`);
 }
 
-function finiteOrNull(x: number | null): number | null {
-  return x !== null && Number.isFinite(x) ? x : null;
-}
-
-/** For the fields that are always defined: overflow here means absurd input, not a missing value. */
-function finiteOrThrow(name: string, x: number): number {
-  if (!Number.isFinite(x)) throw new RangeError(`computeMetrics: ${name} is not finite (${x}); check the curve's magnitudes`);
-  return x;
-}

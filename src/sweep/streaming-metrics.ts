@@ -15,7 +15,8 @@
  * Sortino's target is rf / periodsPerYear per period, subtracted from every return as it
  * arrives: with a non-zero risk-free rate, periodsPerYear must be known up front.
  */
-import { ZERO_DEVIATION, type TradeFields } from '../metrics/compute.ts';
+import type { TradeFields } from '../metrics/compute.ts';
+import { drawdownBound, metricsRecord, TradeTally } from '../metrics/metrics-record.ts';
 import type { Metrics } from '../metrics/types.ts';
 
 export interface StreamingMetricsOptions {
@@ -25,7 +26,8 @@ export interface StreamingMetricsOptions {
   readonly periodsPerYear?: number;
 }
 
-export class StreamingMetrics {
+/** The trades' sums are the TradeTally's, kept as plain fields of this object. */
+export class StreamingMetrics extends TradeTally {
   private readonly rf: number;
   private readonly fixedP: number | undefined;
   private readonly rfPerPeriod: number;
@@ -52,20 +54,8 @@ export class StreamingMetrics {
   private ddMs = 0;
   private exposedPoints = 0;
 
-  // ---- trades ----
-  private tradeCount = 0;
-  private wins = 0;
-  private losses = 0;
-  private sumPnl = 0;
-  private sumReturn = 0;
-  private sumBars = 0;
-  private grossProfit = 0;
-  private grossLoss = 0;
-  private sumNonWin = 0;
-  private best = -Infinity;
-  private worst = Infinity;
-
   constructor(options: StreamingMetricsOptions = {}) {
+    super();
     const rf = options.riskFreeRate ?? 0;
     const P = options.periodsPerYear;
     if (!Number.isFinite(rf)) throw new RangeError(`StreamingMetrics: riskFreeRate must be finite, got ${rf}`);
@@ -149,22 +139,7 @@ export class StreamingMetrics {
     if (!Number.isFinite(pnl) || !Number.isFinite(returnPct) || !Number.isFinite(bars)) {
       throw new RangeError(`StreamingMetrics: trade ${this.tradeCount} has a non-finite pnl, returnPct or bars`);
     }
-    this.tradeCount++;
-    this.sumPnl += pnl;
-    this.sumReturn += returnPct;
-    this.sumBars += bars;
-    if (pnl > 0) {
-      this.wins++;
-      this.grossProfit += pnl;
-    } else {
-      this.sumNonWin += pnl;
-      if (pnl < 0) {
-        this.losses++;
-        this.grossLoss += pnl;
-      }
-    }
-    if (pnl > this.best) this.best = pnl;
-    if (pnl < this.worst) this.worst = pnl;
+    this.addTrade(pnl, returnPct, bars);
   }
 
   /** Curve points seen so far. */
@@ -183,96 +158,16 @@ export class StreamingMetrics {
     if (this.rf !== 0 && P !== this.fixedP) {
       throw new RangeError(`StreamingMetrics: periodsPerYear ${P} differs from the ${this.fixedP} the downside deviation was computed with`);
     }
-    const m = this.n - 1;
-    const rfPerPeriod = this.rf / P;
-    const sqrtP = Math.sqrt(P);
-    let annualReturn: number | null = null;
-    let annualVolatility: number | null = null;
-    let sharpe: number | null = null;
-    let sortino: number | null = null;
-    if (this.returnsDefined && m >= 1) {
-      const mean = this.sumR / m;
-      annualReturn = mean * P;
-      if (m >= 2) {
-        let sd = Math.sqrt(this.wM2 / (m - 1));
-        if (sd <= ZERO_DEVIATION) sd = 0;
-        const downsideDeviation = Math.sqrt(this.downside / m);
-        const excess = mean - rfPerPeriod;
-        annualVolatility = sd * sqrtP;
-        sharpe = sd > 0 ? (excess / sd) * sqrtP : null;
-        sortino = downsideDeviation > ZERO_DEVIATION ? (excess / downsideDeviation) * sqrtP : null;
-      }
-    }
     let ddPeriods = this.ddPeriods;
     let ddMs = this.ddMs;
     if (this.peakIdx < this.n - 1) {
       if (this.n - 1 - this.peakIdx > ddPeriods) ddPeriods = this.n - 1 - this.peakIdx;
       if (this.prevT - this.peakTs > ddMs) ddMs = this.prevT - this.peakTs;
     }
-    const final = this.prevE;
-    const totalReturn = final / this.initial - 1;
-    const cagr = finiteOrNull(m >= 1 && final > 0 ? Math.pow(final / this.initial, P / m) - 1 : null);
-    const calmar = cagr !== null && this.maxDd < 0 ? cagr / -this.maxDd : null;
-    return {
-      initial_equity: this.initial,
-      final_equity: final,
-      total_return: finiteOrThrow('total_return', totalReturn),
-      cagr,
-      annual_return: finiteOrNull(annualReturn),
-      annual_volatility: finiteOrNull(annualVolatility),
-      sharpe: finiteOrNull(sharpe),
-      sortino: finiteOrNull(sortino),
-      calmar: finiteOrNull(calmar),
-      max_drawdown: finiteOrThrow('max_drawdown', this.maxDd),
-      max_drawdown_duration_periods: ddPeriods,
-      max_drawdown_duration_ms: finiteOrThrow('max_drawdown_duration_ms', ddMs),
-      ...this.tradeStats(),
-      exposure: this.exposedPoints / this.n,
-      periods: m,
-      periods_per_year: P,
+    const curve = {
+      initial: this.initial, final: this.prevE, m: this.n - 1, returnsDefined: this.returnsDefined, sumR: this.sumR,
+      maxDd: this.maxDd, ddPeriods, ddMs, exposure: this.exposedPoints / this.n,
     };
+    return metricsRecord('StreamingMetrics', curve, () => ({ ss: this.wM2, downside: this.downside }), P, this.rf, this.tradeStats());
   }
-
-  private tradeStats(): Pick<Metrics, 'trades' | 'win_rate' | 'avg_trade_pnl' | 'avg_trade_return' | 'expectancy' | 'profit_factor' | 'avg_win' | 'avg_loss' | 'best_trade' | 'worst_trade' | 'avg_bars_in_trade'> {
-    const count = this.tradeCount;
-    if (count === 0) {
-      return {
-        trades: 0, win_rate: null, avg_trade_pnl: null, avg_trade_return: null, expectancy: null, profit_factor: null,
-        avg_win: null, avg_loss: null, best_trade: null, worst_trade: null, avg_bars_in_trade: null,
-      };
-    }
-    const winRate = this.wins / count;
-    const avgWin = this.wins > 0 ? this.grossProfit / this.wins : null;
-    const avgLoss = this.losses > 0 ? this.grossLoss / this.losses : null;
-    const nonWins = count - this.wins;
-    const avgNonWin = nonWins > 0 ? this.sumNonWin / nonWins : 0;
-    const expectancy = winRate * (avgWin ?? 0) + (1 - winRate) * avgNonWin;
-    return {
-      trades: count,
-      win_rate: winRate,
-      avg_trade_pnl: finiteOrNull(this.sumPnl / count),
-      avg_trade_return: finiteOrNull(this.sumReturn / count),
-      expectancy: finiteOrNull(expectancy),
-      profit_factor: this.grossLoss < 0 ? finiteOrNull(this.grossProfit / -this.grossLoss) : null,
-      avg_win: finiteOrNull(avgWin),
-      avg_loss: finiteOrNull(avgLoss),
-      best_trade: this.best,
-      worst_trade: this.worst,
-      avg_bars_in_trade: finiteOrNull(this.sumBars / count),
-    };
-  }
-}
-
-/** As in computeMetrics: no later point can deepen the drawdown while above this level. */
-function drawdownBound(peak: number, maxDd: number): number {
-  return peak * (1 + maxDd) + peak * 1e-9;
-}
-
-function finiteOrNull(x: number | null): number | null {
-  return x !== null && Number.isFinite(x) ? x : null;
-}
-
-function finiteOrThrow(name: string, x: number): number {
-  if (!Number.isFinite(x)) throw new RangeError(`StreamingMetrics: ${name} is not finite (${x}); check the curve's magnitudes`);
-  return x;
 }
