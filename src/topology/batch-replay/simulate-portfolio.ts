@@ -58,6 +58,7 @@ export interface SimulatedPortfolio {
 /** Where a portfolio's stored rows come from: one strategy (delivered `times` times per signal) or its filter's classifier. */
 interface Source {
   readonly at: Int32Array;
+  readonly tick: Int32Array;
   readonly count: number;
   readonly strategy: StrategySignals | null;
   readonly classifier: ClassifierChanges | null;
@@ -155,6 +156,10 @@ export class PortfolioSimulator {
   /** Bar the queue fills at, and its schedule position (Infinity: none / after the data). */
   private readonly nextBar: Int32Array;
   private readonly nextPos: Float64Array;
+  /** That bar's tick, open and start time (from the index: StrategySignals.fillTick, fillOpen, fillStart). */
+  private readonly nextTick: Int32Array;
+  private readonly nextOpen: Float64Array;
+  private readonly nextStart: Float64Array;
   private readonly openOnStream: Int32Array;
   /** Next bar whose range the stops have not checked yet. */
   private readonly scanBar: Int32Array;
@@ -245,7 +250,7 @@ export class PortfolioSimulator {
     if (filter) {
       const classifier = rows.classifiers.find((c) => c.id === filter.classifier);
       if (!classifier) throw new BatchReplayInputError(`portfolio ${config.id}: no stored regime changes for classifier ${filter.classifier}`);
-      this.sources.push({ at: classifier.at, count: classifier.count, strategy: null, classifier, local: -1, times: 1 });
+      this.sources.push({ at: classifier.at, tick: classifier.tick, count: classifier.count, strategy: null, classifier, local: -1, times: 1 });
     }
     const streams = new Set<number>();
     rows.strategies.forEach((strategy) => {
@@ -253,7 +258,7 @@ export class PortfolioSimulator {
       if (times === 0) return;
       const local = this.strategyIds.length;
       this.strategyIds.push(strategy.id);
-      this.sources.push({ at: strategy.at, count: strategy.count, strategy, classifier: null, local, times });
+      this.sources.push({ at: strategy.at, tick: strategy.tick, count: strategy.count, strategy, classifier: null, local, times });
       for (const s of strategy.streams) streams.add(s);
     });
     for (const id of config.strategies) {
@@ -294,6 +299,9 @@ export class PortfolioSimulator {
     this.queueLength = new Int32Array(S);
     this.nextBar = new Int32Array(S);
     this.nextPos = new Float64Array(S).fill(Infinity);
+    this.nextTick = new Int32Array(S);
+    this.nextOpen = new Float64Array(S);
+    this.nextStart = new Float64Array(S);
     this.openOnStream = new Int32Array(S);
     this.scanBar = new Int32Array(S);
     this.trigger = new Int32Array(S).fill(-1);
@@ -341,7 +349,7 @@ export class PortfolioSimulator {
       this.advance(bestAt);
       this.nowPos = bestAt;
       this.exclusiveStream = -1;
-      this.tick = this.tickOf[bestAt];
+      this.tick = src.tick[k];
       if (src.classifier) {
         this.regimeAllows = this.allowedRegimes!.includes(src.classifier.regime[k]);
       } else {
@@ -455,17 +463,16 @@ export class PortfolioSimulator {
   /** The broker at bar nextBar[s]: the stream's queued orders fill at its open, in arrival order. */
   private fillQueue(s: number): void {
     const b = this.nextBar[s];
-    const at = this.pos[s][b];
-    this.nowPos = at;
+    this.nowPos = this.nextPos[s];
     this.exclusiveStream = s;
-    this.tick = this.tickOf[at];
+    this.tick = this.nextTick[s];
     this.checkFrom = b;
     const queue = this.queue[s];
     const length = this.queueLength[s];
     this.queueLength[s] = 0;
     this.nextPos[s] = Infinity;
-    const base = this.open[s][b];
-    const time = this.start[s][b];
+    const base = this.nextOpen[s];
+    const time = this.nextStart[s];
     for (let i = 0; i < length; i++) {
       const slot = queue[i];
       this.pendingActive[slot] = 0;
@@ -526,6 +533,9 @@ export class PortfolioSimulator {
     const mayOpen = this.regimeAllows;
     for (let r = r0; r < r1; r++) {
       const s = src.stream[r];
+      // The price board's bar of the leg's stream now, known from the index: equityNow and the
+      // order below find it at once.
+      this.markBar[s] = src.mark[r];
       const slot = this.slotFor(local, s);
       const weight = src.weight[r];
       let target = value === 0 || weight === 0 ? 0 : value * Math.sign(weight);
@@ -543,13 +553,13 @@ export class PortfolioSimulator {
       }
       this.latestOrder[slot] = orderId;
       this.projected[slot] = target;
-      const m = this.markedBar(s);
+      const m = src.mark[r]; // what markedBar(s) gives now (no stream's open fills are under way)
       if (this.fillAtClose) {
         this.checkFrom = m + 1;
         this.execute(slot, target, this.sizeNotional, this.sizeAmount, this.sizeFractional, orderId,
           this.close[s][m], this.start[s][m] + this.timeframeMs[s], SIGNAL, m);
       } else {
-        this.enqueue(slot, s, m, target, orderId);
+        this.enqueue(slot, s, m, target, orderId, src, r);
       }
     }
   }
@@ -566,7 +576,7 @@ export class PortfolioSimulator {
   }
 
   /** A next_open order: it waits for bar m + 1 of its stream; a pending one of the same sub-position is superseded. */
-  private enqueue(slot: number, s: number, m: number, target: number, orderId: number): void {
+  private enqueue(slot: number, s: number, m: number, target: number, orderId: number, src: StrategySignals, r: number): void {
     const queue = this.queue[s];
     if (this.pendingActive[slot] === 1) {
       let i = 0;
@@ -576,8 +586,12 @@ export class PortfolioSimulator {
       this.rejected++; // superseded (the sub-position's projection already follows the newer order)
     }
     if (this.queueLength[s] === 0) {
+      // Bar m + 1 (row r's fillPos and the rest are that bar's: m is row r's mark).
       this.nextBar[s] = m + 1;
-      this.nextPos[s] = m + 1 < this.pos[s].length ? this.pos[s][m + 1] : Infinity;
+      this.nextPos[s] = src.fillPos[r];
+      this.nextTick[s] = src.fillTick[r];
+      this.nextOpen[s] = src.fillOpen[r];
+      this.nextStart[s] = src.fillStart[r];
     }
     queue[this.queueLength[s]++] = slot;
     this.pendingActive[slot] = 1;
