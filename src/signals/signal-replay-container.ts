@@ -10,12 +10,12 @@ import { Container, type RunContext } from '../core/container.ts';
 import type { RuntimeEvent, SignalLeg } from '../core/events.ts';
 import type { BarSeries } from '../data/bar-series.ts';
 import type { SignalValue } from '../strategies/types.ts';
-import type { ClassifierRows, SignalRows } from './signal-writer.ts';
+import type { ClassifierRows, ReplaySignalRows } from './signal-writer.ts';
 
 export interface ReplayStrategy {
   readonly id: string;
   readonly type: string;
-  readonly rows: SignalRows;
+  readonly rows: ReplaySignalRows;
 }
 
 export interface ReplayClassifier {
@@ -94,7 +94,7 @@ export class SignalReplayContainer extends Container {
     }
   }
 
-  private leg(rows: SignalRows, r: number, now: number): SignalLeg {
+  private leg(rows: ReplaySignalRows, r: number, now: number): SignalLeg {
     const streamIndex = this.streamIndex.get(rows.stream[r]);
     if (streamIndex === undefined) throw new Error(`stored signal leg on stream ${rows.stream[r]}, which this run does not load`);
     const s = this.series[streamIndex];

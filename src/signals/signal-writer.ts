@@ -26,6 +26,9 @@ export interface SignalRows<N extends ArrayLike<number> = ArrayLike<number>, S e
   readonly price: N;
 }
 
+/** The columns a replay reads (the batch engine and the replay container alike): leg, symbol and timeframe are for other readers. */
+export type ReplaySignalRows = Pick<SignalRows, 'seq' | 'barIdx' | 'ts' | 'stream' | 'value' | 'weight' | 'price'>;
+
 export interface ClassifierRows<N extends ArrayLike<number> = ArrayLike<number>, S extends ArrayLike<string> = ArrayLike<string>> {
   readonly seq: N;
   readonly barIdx: N;

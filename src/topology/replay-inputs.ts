@@ -6,7 +6,7 @@
  */
 import type { BarSeries } from '../data/bar-series.ts';
 import type { IndexRow } from '../signals/store-index.ts';
-import { readClassifierRows, readSignalRows, readStoreState, SignalStoreError } from '../signals/store-reader.ts';
+import { readClassifierRows, readReplaySignalRows, readStoreState, SignalStoreError } from '../signals/store-reader.ts';
 import type { ReplayInputs } from './build.ts';
 import { classifierHashOf, strategyHashOf } from './generate-signals.ts';
 import type { Plan } from './plan.ts';
@@ -40,7 +40,7 @@ export async function loadReplayInputs(plan: Plan, series: readonly BarSeries[])
   const strategies = await Promise.all(plan.strategies.map(async (s) => {
     const row = byHash.get(strategyHashOf(s, seriesById, missing));
     if (!row) throw new SignalStoreError(explainMissing('strategy', s.id, s.params, s.inputs, seriesById, state.strategies, dir));
-    return { id: s.id, type: s.definition.type, rows: await readSignalRows(dir, row) };
+    return { id: s.id, type: s.definition.type, rows: await readReplaySignalRows(dir, row) };
   }));
   const classifiers = await Promise.all(plan.classifiers.map(async (c) => {
     const row = byHash.get(classifierHashOf(c, seriesById, missing));

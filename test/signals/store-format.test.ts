@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/data/bar-series.ts';
-import { readClassifierRows, readSignalRows, readStoreState, type StoreState } from '../../src/signals/store-reader.ts';
+import { readClassifierRows, readReplaySignalRows, readSignalRows, readStoreState, type StoreState } from '../../src/signals/store-reader.ts';
 import type { GenerationOutcome } from '../../src/topology/generate-signals.ts';
 import { describeRun, runCli } from '../cli/run-cli.ts';
 import { backtest, generate, loadSeries, portfolioOutcomes, replay, tempStore } from './helpers.ts';
@@ -91,6 +91,13 @@ describe('signal store format', () => {
         timeframe: ours.timeframe[i], value: ours.value[i], weight: ours.weight[i], price: ours.price[i],
       }));
       expect(rows, s.id).toEqual(fromOurs);
+      // What a replay reads (only the columns it uses) is the same rows, column for column.
+      const replayed = await readReplaySignalRows(store, row);
+      expect(Object.keys(replayed).sort(), s.id).toEqual(['barIdx', 'price', 'seq', 'stream', 'ts', 'value', 'weight']);
+      for (const key of Object.keys(replayed) as (keyof typeof replayed)[]) {
+        const column = key === 'barIdx' ? 'bar_idx' : key;
+        expect(Array.from(replayed[key] as ArrayLike<unknown>), `${s.id} ${key}`).toEqual(rows.map((r) => r[column]));
+      }
       // The rows point into the base data: DuckDB's price is the close at bar_idx, ts the epoch ms of a bar close.
       const byId = new Map(series.map((x) => [x.id, x]));
       for (const r of rows) {
