@@ -184,7 +184,8 @@ function gather(trades: readonly TradeFields[]): TradeColumnsView {
   return { count, pnl, returnPct, bars };
 }
 
-function summariseTrades(trades: TradesInput): TradeStats {
+/** The closed trades' statistics, with computeMetrics' checks (a non-finite field is a RangeError). */
+export function summariseTrades(trades: TradesInput): TradeStats {
   const columns = isColumns(trades) ? trades : gather(trades);
   const { count, pnl: pnls, returnPct: returns, bars: held } = columns;
   const tally = new TradeTally();

@@ -42,7 +42,7 @@ export function walkHoldings(marks: TickMarks, ledger: FillLedger, visit: Stretc
       const before = units[s];
       units[s] = before + fillQuantity[next];
       if (before === 0 && units[s] !== 0) held.push(s);
-      else if (units[s] === 0) held.splice(held.indexOf(s), 1);
+      else if (before !== 0 && units[s] === 0) held.splice(held.indexOf(s), 1);
       state.cash = cashAfter[next];
       state.open = openAfter[next];
       next++;

@@ -6,7 +6,7 @@
  */
 import type { PortfolioResult } from '../containers/portfolio-container.ts';
 import type { BarSeries } from '../data/bar-series.ts';
-import { computeMetrics, periodsPerYear, type EquityCurve, type Metrics } from '../metrics/index.ts';
+import { computeMetrics, periodsPerYear, type EquityCurve, type Metrics, type MetricsOptions } from '../metrics/index.ts';
 import type { TradesInput } from '../metrics/compute.ts';
 import type { Plan } from './plan.ts';
 import type { PortfolioOutcome } from './run.ts';
@@ -18,9 +18,14 @@ export function runPeriodsPerYear(plan: Plan, series: readonly BarSeries[], curv
   return periodsPerYear(minTimeframe, curveTs, plan.config.data.timezone);
 }
 
-/** One portfolio's metrics in a run of this plan: the same options whichever engine built the curve. */
+/** The metrics options of a run of this plan: the same whichever engine computes them. */
+export function metricsOptions(plan: Plan, periodsPerYear: number): MetricsOptions {
+  return { periodsPerYear, riskFreeRate: plan.config.metrics.risk_free_rate };
+}
+
+/** One portfolio's metrics in a run of this plan, from its curve. */
 export function portfolioMetrics(plan: Plan, curve: EquityCurve, trades: TradesInput, periodsPerYear: number): Metrics {
-  return computeMetrics(curve, trades, { periodsPerYear, riskFreeRate: plan.config.metrics.risk_free_rate });
+  return computeMetrics(curve, trades, metricsOptions(plan, periodsPerYear));
 }
 
 /** The event-driven run's portfolio outcomes: each portfolio's metrics from its curve and trades. */
