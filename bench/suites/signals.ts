@@ -8,6 +8,8 @@
  *   replay also once more reading every trade and equity curve (it builds them on first read),
  *   and once per round with another execution setting over inputs read once (a user trying
  *   setting after setting reads the store once), checked against that setting's backtest;
+ * - metrics-from-ledger: the replay's metrics step, from each fill ledger in WebAssembly versus
+ *   each curve built and measured in JavaScript (signals-metrics.ts);
  * - regenerate-memory / replay-memory (event graph) / batch-replay-memory (the default engine):
  *   each alone in its own process, for peak memory.
  */
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import type { BenchSuite } from '../suite.ts';
 import { collector } from '../collector.ts';
 import { DATA } from './pipeline-cases.ts';
+import { metricsFromLedger } from './signals-metrics.ts';
 import { validateTopology } from '../../src/topology/load.ts';
 import { planTopology, type Plan } from '../../src/topology/plan.ts';
 import { loadStreams } from '../../src/topology/load-streams.ts';
@@ -285,7 +288,7 @@ async function alone(which: 'regenerate' | 'replay' | 'batch replay') {
 
 export const suite: BenchSuite = {
   name: 'signals',
-  cases: () => ['storage', 'replay-vs-regenerate', 'regenerate-memory', 'replay-memory', 'batch-replay-memory'],
+  cases: () => ['storage', 'replay-vs-regenerate', 'metrics-from-ledger', 'regenerate-memory', 'replay-memory', 'batch-replay-memory'],
   skip: () => (existsSync(join(DATA, 'SPY_1m.csv')) ? null : `${DATA} is absent`),
   runCase: async (name) => {
     if (name === 'storage') {
@@ -299,6 +302,10 @@ export const suite: BenchSuite = {
     if (name === 'replay-vs-regenerate') {
       const f = await replayVsRegenerate();
       return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x; a further setting over the store already read ${f.furtherSettingMedianMs.toFixed(0)} ms = ${f.furtherSettingSpeedup.toFixed(1)}x, exact ${f.settingExact}` };
+    }
+    if (name === 'metrics-from-ledger') {
+      const f = await metricsFromLedger(plans);
+      return { figure: f, line: `metrics of ${f.portfolios} portfolios (${(f.points / 1e6).toFixed(1)}M curve points): curve built + computeMetrics ${f.curveMedianMs.toFixed(1)} ms; from the ledger (WebAssembly) ${f.ledgerMedianMs.toFixed(1)} ms = ${f.speedup.toFixed(1)}x, identical ${f.identical} (medians of ${f.rounds} interleaved rounds)` };
     }
     const f = await alone(name === 'replay-memory' ? 'replay' : name === 'batch-replay-memory' ? 'batch replay' : 'regenerate');
     return { figure: f, line: `${f.which} alone: ${f.ms.toFixed(0)} ms, ${f.trades} trades, peak RSS ${f.peakRssMb.toFixed(0)} MB (${f.rssBeforeRunMb.toFixed(0)} MB before the run)` };
