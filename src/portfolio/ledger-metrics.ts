@@ -32,7 +32,8 @@ const TS = 128;
 
 /** Where things sit in the kernel's memory for the marks currently loaded. */
 interface Layout {
-  readonly marks: TickMarks;
+  /** Weakly: the kernel must not keep a finished run's marks (and through them its series' memo) alive. */
+  readonly marks: WeakRef<TickMarks>;
   readonly n: number;
   readonly streams: number;
   readonly close: number;
@@ -59,7 +60,7 @@ class LedgerKernel {
 
   /** The tick times and every stream's closes, copied in once per marks (a run's curves all share them). */
   private load(marks: TickMarks): Layout {
-    if (this.layout?.marks === marks) return this.layout;
+    if (this.layout?.marks.deref() === marks) return this.layout;
     const n = marks.ts.length;
     const streams = marks.close.length;
     const close = TS + n * 8;
@@ -70,7 +71,7 @@ class LedgerKernel {
     this.reserve(ledger);
     this.f64.set(marks.ts, TS / 8);
     marks.close.forEach((c, s) => this.f64.set(c, close / 8 + s * n));
-    return (this.layout = { marks, n, streams, close, ret, units, held, ledger });
+    return (this.layout = { marks: new WeakRef(marks), n, streams, close, ret, units, held, ledger });
   }
 
   private reserve(bytes: number): void {

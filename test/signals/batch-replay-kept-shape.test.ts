@@ -2,8 +2,8 @@
  * The batch replay keeps its last simulator, stripped, from one run to the next, so that V8
  * keeps the simulator's map and the optimized code built on it across full collections
  * (src/topology/batch-replay/simulate-portfolio.ts, keepShape). Checked here: the kept
- * simulator holds nothing of its run (no buffer, no bars, no stored rows: they can be
- * collected), and in a child process with V8's natives syntax, the simulators of a later run,
+ * simulator holds nothing of its run (no buffer, no bars, no stored rows, and the metrics
+ * kernel no tick marks: they can be collected), and in a child process with V8's natives syntax, the simulators of a later run,
  * after a full collection, have the kept simulator's map.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { tickMarksOf } from '../../src/portfolio/equity-curve.ts';
 import { FillLedger } from '../../src/portfolio/fill-ledger.ts';
 import { TradeColumns } from '../../src/portfolio/trade-columns.ts';
 import { runBatchReplay } from '../../src/topology/batch-replay/index.ts';
@@ -31,7 +32,9 @@ async function replayedOnce(): Promise<WeakRef<object>[]> {
   const inputs = await loadReplayInputs(plan, series);
   const outcome = runBatchReplay(plan, series, inputs, { runId: 'kept' });
   expect(outcome.portfolios.map((p) => p.result.trades.length).some((n) => n > 0)).toBe(true);
-  return [series, series[0].close, inputs, inputs.strategies[0], outcome, outcome.portfolios[2].result].map((o) => new WeakRef(o));
+  // The tick marks the metrics kernel loaded (ledger-metrics.ts keeps them only weakly).
+  const marks = tickMarksOf(series);
+  return [series, series[0].close, inputs, inputs.strategies[0], outcome, outcome.portfolios[2].result, marks, marks.ts].map((o) => new WeakRef(o));
 }
 
 describe('the simulator kept between batch replays', () => {
