@@ -74,83 +74,123 @@ function tickEndOf(timeline: Timeline, ts: number, hint: number, kind: string, i
   throw new BatchReplayInputError(`${what}: stored row at ${iso(ts)} does not fall on a clock tick of this run (is this the data it was generated on?)`);
 }
 
-export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
-  const streamIndex = new Map(series.map((s, i) => [s.id, i]));
-  // The bar columns by stream index, read in the per-row check (hoisted out of the series objects).
-  const lengths = Int32Array.from(series, (s) => s.length);
-  const startOf = series.map((s) => s.start);
-  const closeOf = series.map((s) => s.close);
-  const openOf = series.map((s) => s.open);
+/** The bar columns by run stream index, read in the per-row checks and lookups (hoisted out of the series objects). */
+interface BarColumns {
+  readonly streamIndex: ReadonlyMap<string, number>;
+  readonly lengths: Int32Array;
+  readonly startOf: readonly Float64Array[];
+  readonly closeOf: readonly Float64Array[];
+  readonly openOf: readonly Float64Array[];
+  readonly timeframeMs: Float64Array;
+  /** Scratch: which streams a strategy trades. */
+  readonly traded: Uint8Array;
+}
+
+function barColumnsOf(series: readonly BarSeries[]): BarColumns {
+  return {
+    streamIndex: new Map(series.map((s, i) => [s.id, i])),
+    lengths: Int32Array.from(series, (s) => s.length),
+    startOf: series.map((s) => s.start),
+    closeOf: series.map((s) => s.close),
+    openOf: series.map((s) => s.open),
+    timeframeMs: Float64Array.from(series, (s) => s.timeframeMs),
+    traded: new Uint8Array(series.length),
+  };
+}
+
+/**
+ * An empty BarColumns, kept for the module's life. V8 embeds an object's hidden class (map) in
+ * the optimized code that reads it, holds that map only through live objects, and throws the
+ * code away when the map dies: with each run's BarColumns dead after its index, every replay
+ * after a collection compiled indexStrategy again and ran most of its index unoptimized (first
+ * replay of the bench store: index 25-44 -> 15-20 ms). The same cause as keepShape in
+ * simulate-portfolio.ts.
+ */
+const keptBarColumnsShape = barColumnsOf([]);
+
+/**
+ * One strategy's rows, checked and indexed. A module-level function on purpose: V8 keeps a
+ * function's optimized code only while a closure using it lives, so as a callback created per
+ * call it was compiled again (9-18 ms of compiler time) on every replay after a collection, and
+ * a first replay ran most of its index in unoptimized code.
+ */
+function indexStrategy(id: string, stored: ReplayInputs['strategies'][number]['rows'], bars: BarColumns, timeline: Timeline): StrategySignals {
+  const { seq, ts, stream, barIdx, value, weight, price } = stored;
+  const { streamIndex, lengths, startOf, closeOf, openOf, timeframeMs, traded } = bars;
   const { pos, tickOf } = timeline;
-  const timeframeMs = Float64Array.from(series, (s) => s.timeframeMs);
-  const traded = new Uint8Array(series.length);
+  const rows = seq.length;
+  const legStream = new Int32Array(rows);
+  const starts: number[] = [];
+  let lastName = '';
+  let lastIndex = -1;
+  for (let r = 0; r < rows; r++) {
+    if (r === 0 || seq[r] !== seq[r - 1]) starts.push(r);
+    const name = stream[r];
+    if (name !== lastName) {
+      const i = streamIndex.get(name);
+      if (i === undefined) throw new BatchReplayInputError(`stored signal leg on stream ${name}, which this run does not load`);
+      lastName = name;
+      lastIndex = i;
+    }
+    legStream[r] = lastIndex;
+  }
+  const count = starts.length;
+  const start = new Int32Array(count + 1);
+  const at = new Int32Array(count);
+  const ticks = new Int32Array(count);
+  const mark = new Int32Array(rows);
+  const fillPos = new Float64Array(rows);
+  const fillTick = new Int32Array(rows);
+  const fillOpen = new Float64Array(rows);
+  const fillStart = new Float64Array(rows);
+  let tick = 0;
+  let previousTs = -Infinity;
+  for (let k = 0; k < count; k++) {
+    const r0 = starts[k];
+    start[k] = r0;
+    const now = ts[r0];
+    if (now < previousTs) throw new BatchReplayInputError(`strategy ${id}: stored signals are not in time order at seq ${seq[r0]}`);
+    previousTs = now;
+    tick = tickEndOf(timeline, now, tick, 'strategy', id);
+    at[k] = timeline.tickEndPos[tick];
+    ticks[k] = tick;
+    const end = k + 1 < count ? starts[k + 1] : rows;
+    for (let r = r0; r < end; r++) {
+      const i = legStream[r];
+      const b = barIdx[r];
+      if (!(b >= 0 && b < lengths[i]) || startOf[i][b] + timeframeMs[i] > now || closeOf[i][b] !== price[r]) {
+        throw new BatchReplayInputError(`stored signal leg ${stream[r]} bar_idx ${b} at ${iso(now)} does not match the base data (price ${price[r]})`);
+      }
+      // Bar b closed by now, so it sits at or before the tick's last position.
+      const m = (mark[r] = lastBarAt(pos[i], b, at[k]));
+      if (m + 1 < lengths[i]) {
+        fillPos[r] = pos[i][m + 1];
+        fillTick[r] = tickOf[fillPos[r]];
+        fillOpen[r] = openOf[i][m + 1];
+        fillStart[r] = startOf[i][m + 1];
+      } else {
+        fillPos[r] = Infinity;
+        fillOpen[r] = fillStart[r] = Number.NaN;
+      }
+    }
+  }
+  start[count] = rows;
+  traded.fill(0);
+  for (let r = 0; r < rows; r++) traded[legStream[r]] = 1;
+  const streams: number[] = [];
+  for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
+  return { id, count, start, at, tick: ticks, stream: legStream, mark, fillPos, fillTick, fillOpen, fillStart, streams, value, weight, price };
+}
+
+export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
+  const bars = barColumnsOf(series);
   let signals = 0;
-  const strategies = inputs.strategies.map((strategy): StrategySignals => {
-    const { seq, ts, stream, barIdx, value, weight, price } = strategy.rows;
-    const rows = seq.length;
-    const legStream = new Int32Array(rows);
-    const starts: number[] = [];
-    let lastName = '';
-    let lastIndex = -1;
-    for (let r = 0; r < rows; r++) {
-      if (r === 0 || seq[r] !== seq[r - 1]) starts.push(r);
-      const name = stream[r];
-      if (name !== lastName) {
-        const i = streamIndex.get(name);
-        if (i === undefined) throw new BatchReplayInputError(`stored signal leg on stream ${name}, which this run does not load`);
-        lastName = name;
-        lastIndex = i;
-      }
-      legStream[r] = lastIndex;
-    }
-    const count = starts.length;
-    const start = new Int32Array(count + 1);
-    const at = new Int32Array(count);
-    const ticks = new Int32Array(count);
-    const mark = new Int32Array(rows);
-    const fillPos = new Float64Array(rows);
-    const fillTick = new Int32Array(rows);
-    const fillOpen = new Float64Array(rows);
-    const fillStart = new Float64Array(rows);
-    let tick = 0;
-    let previousTs = -Infinity;
-    for (let k = 0; k < count; k++) {
-      const r0 = starts[k];
-      start[k] = r0;
-      const now = ts[r0];
-      if (now < previousTs) throw new BatchReplayInputError(`strategy ${strategy.id}: stored signals are not in time order at seq ${seq[r0]}`);
-      previousTs = now;
-      tick = tickEndOf(timeline, now, tick, 'strategy', strategy.id);
-      at[k] = timeline.tickEndPos[tick];
-      ticks[k] = tick;
-      const end = k + 1 < count ? starts[k + 1] : rows;
-      for (let r = r0; r < end; r++) {
-        const i = legStream[r];
-        const b = barIdx[r];
-        if (!(b >= 0 && b < lengths[i]) || startOf[i][b] + timeframeMs[i] > now || closeOf[i][b] !== price[r]) {
-          throw new BatchReplayInputError(`stored signal leg ${stream[r]} bar_idx ${b} at ${iso(now)} does not match the base data (price ${price[r]})`);
-        }
-        // Bar b closed by now, so it sits at or before the tick's last position.
-        const m = (mark[r] = lastBarAt(pos[i], b, at[k]));
-        if (m + 1 < lengths[i]) {
-          fillPos[r] = pos[i][m + 1];
-          fillTick[r] = tickOf[fillPos[r]];
-          fillOpen[r] = openOf[i][m + 1];
-          fillStart[r] = startOf[i][m + 1];
-        } else {
-          fillPos[r] = Infinity;
-          fillOpen[r] = fillStart[r] = Number.NaN;
-        }
-      }
-    }
-    start[count] = rows;
-    signals += count;
-    traded.fill(0);
-    for (let r = 0; r < rows; r++) traded[legStream[r]] = 1;
-    const streams: number[] = [];
-    for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
-    return { id: strategy.id, count, start, at, tick: ticks, stream: legStream, mark, fillPos, fillTick, fillOpen, fillStart, streams, value, weight, price };
-  });
+  const strategies: StrategySignals[] = [];
+  for (const strategy of inputs.strategies) {
+    const indexed = indexStrategy(strategy.id, strategy.rows, bars, timeline);
+    signals += indexed.count;
+    strategies.push(indexed);
+  }
   const classifiers = inputs.classifiers.map((classifier): ClassifierChanges => {
     const { ts, newRegime } = classifier.rows;
     const count = ts.length;
