@@ -184,6 +184,16 @@ function gather(trades: readonly TradeFields[]): TradeColumnsView {
   return { count, pnl, returnPct, bars };
 }
 
+/**
+ * The last tally summariseTrades filled, kept (a dozen numbers) so its hidden class outlives
+ * the call: V8 holds an object's map only through live objects and throws away the optimized
+ * code built on a map that dies, so with every tally dead after its call, each batch replay
+ * after a collection compiled summariseTrades and addTrade again (~10 ms of compiler time) and
+ * summed its first portfolios' trades unoptimized. The cause keepShape in
+ * src/topology/batch-replay/simulate-portfolio.ts describes.
+ */
+let keptTally: TradeTally | null = null;
+
 /** The closed trades' statistics, with computeMetrics' checks (a non-finite field is a RangeError). */
 export function summariseTrades(trades: TradesInput): TradeStats {
   const columns = isColumns(trades) ? trades : gather(trades);
@@ -196,7 +206,8 @@ export function summariseTrades(trades: TradesInput): TradeStats {
     if (!(pnl - pnl === 0 && returnPct - returnPct === 0 && bars - bars === 0)) throw badTrade(i);
     tally.addTrade(pnl, returnPct, bars);
   }
-  return tally.tradeStats();
+  keptTally = tally;
+  return keptTally.tradeStats();
 }
 
 function badTrade(i: number): RangeError {
