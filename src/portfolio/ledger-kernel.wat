@@ -20,6 +20,8 @@
 ;;   ret     n f64: the returns r[i-1] = e[i]/e[i-1] - 1 of the curve from tick i0
 ;;   out     10 f64: initial, final, sumR, maxDd, ddPeriods, ddMs, exposed points, returns
 ;;           defined (1/0), then dispersion's ss and downside
+;; tsOk (1/0): every tick time is finite and none is before the one before it (the caller
+;; checks once per marks), so flat stretches can skip the per-point checks.
 (module
   (import "env" "memory" (memory 1))
 
@@ -28,7 +30,7 @@
   (func (export "measure")
     (param $ts i32) (param $close i32) (param $n i32) (param $i0 i32)
     (param $ledger i32) (param $fills i32) (param $cash0 f64) (param $streams i32)
-    (param $units i32) (param $held i32) (param $ret i32) (param $out i32)
+    (param $units i32) (param $held i32) (param $ret i32) (param $out i32) (param $tsOk i32)
     (result i32)
     (local $nb i32) (local $fb i32) (local $tick i32) (local $until i32) (local $next i32)
     (local $s i32) (local $k i32) (local $j i32) (local $lo i32) (local $t i32) (local $f i32)
@@ -108,6 +110,25 @@
       (local.set $t (local.get $lo))
       (block $points (loop $point
         (br_if $points (i32.ge_s (local.get $t) (local.get $until)))
+        ;; Nothing held, past the stretch's first point: every point left equals the one before
+        ;; (e = cash = prevE), so with prevE > 0 each return is exactly +0, which leaves sumR as
+        ;; it is (sumR is never -0). At the peak, each point is the new peak, a gap of 1 (no
+        ;; duration); under water, e / peak - 1 is the value already compared with maxDd, and
+        ;; the bound is unchanged. $tsOk (checked by the caller once per marks) stands for the
+        ;; per-point time checks.
+        (if (i32.and (i32.and (i32.eqz (local.get $k)) (local.get $tsOk))
+                     (i32.and (i32.gt_s (local.get $t) (local.get $lo)) (i32.gt_s (local.get $t) (local.get $i0))))
+          (then (if (f64.gt (local.get $prevE) (f64.const 0)) (then
+            (memory.fill
+              (i32.add (local.get $ret) (i32.shl (i32.sub (i32.sub (local.get $t) (local.get $i0)) (i32.const 1)) (i32.const 3)))
+              (i32.const 0)
+              (i32.shl (i32.sub (local.get $until) (local.get $t)) (i32.const 3)))
+            (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (i32.sub (local.get $until) (i32.const 1)) (i32.const 3)))))
+            (if (i32.eq (local.get $peakIdx) (i32.sub (local.get $t) (i32.const 1))) (then
+              (local.set $peakIdx (i32.sub (local.get $until) (i32.const 1)))
+              (local.set $peakTs (local.get $tt))))
+            (local.set $prevT (local.get $tt))
+            (br $points)))))
         (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (local.get $t) (i32.const 3)))))
         ;; equity = cash + units * close of each held stream, in the order first held (equityAt)
         (if (i32.eqz (local.get $k))

@@ -21,7 +21,7 @@ import { LEDGER_KERNEL_WASM } from './ledger-kernel-wasm.ts';
 
 interface KernelExports {
   measure(ts: number, close: number, n: number, i0: number, ledger: number, fills: number, cash0: number, streams: number,
-    units: number, held: number, ret: number, out: number): number;
+    units: number, held: number, ret: number, out: number, tsOk: number): number;
   dispersion(ret: number, m: number, mean: number, rfPerPeriod: number, out: number): void;
 }
 
@@ -41,6 +41,18 @@ interface Layout {
   readonly units: number;
   readonly held: number;
   readonly ledger: number;
+  /** 1 if every tick time is finite and none goes back (the kernel then skips flat stretches whole), else 0. */
+  readonly tsOk: number;
+}
+
+function timesInOrder(ts: Float64Array): number {
+  let previous = -Infinity;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (!(t - t === 0 && t >= previous)) return 0;
+    previous = t;
+  }
+  return 1;
 }
 
 const align8 = (bytes: number) => Math.ceil(bytes / 8) * 8;
@@ -71,7 +83,7 @@ class LedgerKernel {
     this.reserve(ledger);
     this.f64.set(marks.ts, TS / 8);
     marks.close.forEach((c, s) => this.f64.set(c, close / 8 + s * n));
-    return (this.layout = { marks: new WeakRef(marks), n, streams, close, ret, units, held, ledger });
+    return (this.layout = { marks: new WeakRef(marks), n, streams, close, ret, units, held, ledger, tsOk: timesInOrder(marks.ts) });
   }
 
   private reserve(bytes: number): void {
@@ -93,7 +105,7 @@ class LedgerKernel {
     f64.set(ledger.quantity.view(), base + 2 * fills);
     f64.set(ledger.cashAfter.view(), base + 3 * fills);
     f64.set(ledger.openAfter.view(), base + 4 * fills);
-    const failed = this.kernel.measure(TS, at.close, at.n, from, at.ledger, fills, ledger.initialCash, at.streams, at.units, at.held, at.ret, OUT);
+    const failed = this.kernel.measure(TS, at.close, at.n, from, at.ledger, fills, ledger.initialCash, at.streams, at.units, at.held, at.ret, OUT, at.tsOk);
     if (failed >= 0) return failed;
     const points = at.n - from;
     const m = points - 1;

@@ -45,6 +45,11 @@ const caseArb = fc
     seed: fc.array(fc.double({ min: 0.5, max: 500, noNaN: true }), { minLength: 8, maxLength: 8 }),
     firstBar: fc.array(fc.oneof({ arbitrary: fc.constant(0), weight: 9 }, { arbitrary: fc.integer({ min: 1, max: 5 }), weight: 1 }), { minLength: 4, maxLength: 4 }),
     sameTime: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    // Now and then one tick time that computeMetrics rejects (not finite, or before the one before).
+    timeFault: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 12 },
+      { arbitrary: fc.record({ at: fc.double({ min: 0, max: 0.999, noNaN: true }), value: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1) }), weight: 1 },
+    ),
     fills: fc.array(
       fc.record({
         gap: fc.integer({ min: 0, max: 15 }),
@@ -65,6 +70,7 @@ const caseArb = fc
     const { n, streams } = c;
     const ts = new Float64Array(n);
     for (let t = 0; t < n; t++) ts[t] = t === 0 ? 1.7e12 : ts[t - 1] + (c.sameTime[t % 8] ? 0 : 60_000);
+    if (c.timeFault) ts[Math.floor(c.timeFault.at * n)] = c.timeFault.value;
     const close = Array.from({ length: streams }, (_, s) => {
       const column = new Float64Array(n);
       let price = c.seed[s];
@@ -115,7 +121,7 @@ describe('ledgerMetrics', () => {
     const outcomes = fc.sample(caseArb, { numRuns: 1500, seed: 7 }).map((c) => viaLedger(c));
     const errors = outcomes.flatMap((o) => (typeof o === 'object' && o !== null && 'error' in o ? [String(o.error)] : []));
     expect(outcomes.length - errors.length).toBeGreaterThan(500);
-    for (const what of ['equity[', 'initial equity', 'periodsPerYear', 'riskFreeRate', 'trade ', 'empty']) {
+    for (const what of ['equity[', 'ts[', 'initial equity', 'periodsPerYear', 'riskFreeRate', 'trade ', 'empty']) {
       expect(errors.some((e) => e.includes(what)), what).toBe(true);
     }
   });
@@ -129,6 +135,22 @@ describe('ledgerMetrics', () => {
     for (const c of cases) {
       const onShared = { ...c, marks: shared.marks, ledger: c.ledger.length > 0 && maxStream(c.ledger) < shared.marks.close.length ? c.ledger : shared.ledger, from: Math.min(c.from, shared.marks.ts.length) };
       expect(viaLedger(onShared)).toStrictEqual(reference(onShared));
+    }
+  });
+
+  it('a tick time out of order where nothing is held (a stretch the kernel skips whole when the times are in order) is still computeMetrics\' error', () => {
+    const n = 40;
+    const close = [Float64Array.from({ length: n }, (_, i) => 100 + i)];
+    const ledger = new FillLedger(1000);
+    ledger.record(5, 0, 2, 800, 1);
+    ledger.record(12, 0, -2, 1030, 0); // flat from tick 12 on
+    for (const [at, value] of [[20, 1.7e12], [25, Number.NaN], [n - 1, Number.NEGATIVE_INFINITY], [13, 0]] as const) {
+      const ts = Float64Array.from({ length: n }, (_, i) => 1.7e12 + i * 60_000);
+      ts[at] = value;
+      const c: Case = { marks: { ts, close }, ledger, from: 0, trades: { count: 0, pnl: [], returnPct: [], bars: [] }, options: { periodsPerYear: 252 } };
+      const expected = reference(c);
+      expect(expected, `ts[${at}] = ${value}`).toHaveProperty('error', expect.stringContaining(`ts[${at}]`));
+      expect(viaLedger(c)).toStrictEqual(expected);
     }
   });
 
