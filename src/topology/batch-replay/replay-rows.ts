@@ -117,7 +117,7 @@ const keptBarColumnsShape = barColumnsOf([]);
 function indexStrategy(id: string, stored: ReplayInputs['strategies'][number]['rows'], bars: BarColumns, timeline: Timeline): StrategySignals {
   const { seq, ts, stream, barIdx, value, weight, price } = stored;
   const { streamIndex, lengths, startOf, closeOf, openOf, timeframeMs, traded } = bars;
-  const { pos, tickOf } = timeline;
+  const { pos, tickOf, tickTs } = timeline;
   const rows = seq.length;
   const legStream = new Int32Array(rows);
   const starts: number[] = [];
@@ -151,7 +151,12 @@ function indexStrategy(id: string, stored: ReplayInputs['strategies'][number]['r
     const now = ts[r0];
     if (now < previousTs) throw new BatchReplayInputError(`strategy ${id}: stored signals are not in time order at seq ${seq[r0]}`);
     previousTs = now;
-    tick = tickEndOf(timeline, now, tick, 'strategy', id);
+    // The tick closing now is that of the first leg's bar when this bar closes now (a
+    // one-stream strategy's always does; ticks have distinct close times): one lookup, where
+    // the search it saves was ~2.5 ms of the bench store's ~16 ms index.
+    const first = legStream[r0];
+    const guess = barIdx[r0] >= 0 && barIdx[r0] < lengths[first] ? tickOf[pos[first][barIdx[r0]]] : -1;
+    tick = guess >= 0 && tickTs[guess] === now ? guess : tickEndOf(timeline, now, tick, 'strategy', id);
     at[k] = timeline.tickEndPos[tick];
     ticks[k] = tick;
     const end = k + 1 < count ? starts[k + 1] : rows;
