@@ -32,7 +32,7 @@
  * `readParquetBuffer` / `readParquetBufferRowGroups` do the same for a file held in memory.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, promises as fsp } from 'node:fs';
+import { readFile, readFileSync, statSync, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
@@ -376,12 +376,25 @@ function columnInfo(element: SchemaElement): ParquetColumnInfo {
   return { name, type, adjustedToUtc, nullable };
 }
 
+/** Files up to this size are read synchronously (see readBytes). */
+const SYNC_READ_MAX_BYTES = 1 << 20;
+
 /**
- * The whole file, through the callback `fs.readFile`: on ~100 small files read at once it took
- * ~0.5 ms where `fsp.readFile` took ~2.5 ms (measured on the signal store; the promise API
- * creates a FileHandle per file and awaits open, fstat, read and close in turn).
+ * The whole file. A small one is read synchronously: an asynchronous read is four trips
+ * through libuv's thread pool (open, fstat, read, close), whose threads compete with the main
+ * thread for a 2-core machine while it decodes the files already read, and the main thread
+ * idles between completions. Reading the 100 files of the bench's signal store (10-20 KB each,
+ * from the page cache) blocks for ~1 ms in all, and loading the store went from ~25 to ~16 ms
+ * (interleaved, one process); decoding them blocks the event loop for longer anyway. A larger
+ * file goes through the callback `fs.readFile` (on ~100 small files read at once it took
+ * ~0.5 ms where `fsp.readFile` took ~2.5 ms: the promise API awaits each step in turn).
  */
 function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    if (statSync(path).size <= SYNC_READ_MAX_BYTES) return Promise.resolve(readFileSync(path));
+  } catch (error) {
+    return Promise.reject(openError(path, error));
+  }
   return new Promise((resolve, reject) => {
     readFile(path, (error, bytes) => (error ? reject(openError(path, error)) : resolve(bytes)));
   });

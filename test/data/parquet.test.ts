@@ -87,6 +87,22 @@ describe('src/parquet', () => {
     expect(await readdir(sub)).toEqual(['x.parquet']);
   });
 
+  it('reads a small file (synchronously) and one over 1 MiB (through the thread pool) alike; a directory is an error naming it', async () => {
+    for (const rows of [1_000, 200_000]) {
+      const path = join(dir, `sized-${rows}.parquet`);
+      const d = Float64Array.from({ length: rows }, (_, i) => Math.sin(i) * 1e3 + i / 7);
+      await writeParquetFile(path, [{ name: 'd', type: 'DOUBLE', data: d }, { name: 'i', type: 'INT32', data: Int32Array.from({ length: rows }, (_, i) => i * 3 - 5) }]);
+      expect((await stat(path)).size > 1 << 20).toBe(rows === 200_000);
+      for (const typedNumbers of [false, true]) {
+        const table = await readParquetFile(path, { typedNumbers });
+        expect(table.rowCount).toBe(rows);
+        expect(Array.from(table.columns.d as ArrayLike<number>)).toEqual(Array.from(d));
+        expect((table.columns.i as ArrayLike<number>)[rows - 1]).toBe((rows - 1) * 3 - 5);
+      }
+    }
+    await expect(readParquetFile(dir)).rejects.toThrow(`cannot read parquet file ${dir}`);
+  });
+
   it('missing, truncated and corrupt files give errors naming the path', async () => {
     const missing = join(dir, 'missing.parquet');
     await expect(readParquetFile(missing)).rejects.toThrow(`parquet file not found: ${missing}`);
