@@ -99,14 +99,20 @@ function barColumnsOf(series: readonly BarSeries[]): BarColumns {
 }
 
 /**
- * An empty BarColumns, kept for the module's life. V8 embeds an object's hidden class (map) in
- * the optimized code that reads it, holds that map only through live objects, and throws the
- * code away when the map dies: with each run's BarColumns dead after its index, every replay
- * after a collection compiled indexStrategy again and ran most of its index unoptimized (first
- * replay of the bench store: index 25-44 -> 15-20 ms). The same cause as keepShape in
- * simulate-portfolio.ts.
+ * Objects of each shape indexStrategy reads and returns, kept for the module's life. V8 embeds
+ * an object's hidden class (map) in the optimized code that reads or builds it, holds that map
+ * only through live objects, and throws the code away when the map dies. With every run's
+ * BarColumns, stored rows and indexed rows dead once the run's results were dropped, each
+ * replay after a collection compiled indexStrategy again (10-50 ms of compiler time on this
+ * machine) and ran most of its index unoptimized (first replay of the bench store: index 25-44
+ * -> 15-20 ms). An empty BarColumns, and the last stored and indexed rows of one strategy (a
+ * few tens of KB), keep the maps. The same cause as keepShape in simulate-portfolio.ts.
  */
-const keptBarColumnsShape = barColumnsOf([]);
+const keptShapes: { bars: BarColumns; stored: ReplayInputs['strategies'][number]['rows'] | null; indexed: StrategySignals | null } = {
+  bars: barColumnsOf([]),
+  stored: null,
+  indexed: null,
+};
 
 /**
  * One strategy's rows, checked and indexed. A module-level function on purpose: V8 keeps a
@@ -184,7 +190,10 @@ function indexStrategy(id: string, stored: ReplayInputs['strategies'][number]['r
   for (let r = 0; r < rows; r++) traded[legStream[r]] = 1;
   const streams: number[] = [];
   for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
-  return { id, count, start, at, tick: ticks, stream: legStream, mark, fillPos, fillTick, fillOpen, fillStart, streams, value, weight, price };
+  const indexed: StrategySignals = { id, count, start, at, tick: ticks, stream: legStream, mark, fillPos, fillTick, fillOpen, fillStart, streams, value, weight, price };
+  keptShapes.stored = stored;
+  keptShapes.indexed = indexed;
+  return indexed;
 }
 
 export function indexReplayRows(inputs: ReplayInputs, series: readonly BarSeries[], timeline: Timeline): IndexedReplayRows {
