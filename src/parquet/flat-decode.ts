@@ -476,37 +476,41 @@ interface PageHeader {
 
 function readPageHeader(r: Reader): PageHeader {
   const h: PageHeader = { type: -1, uncompressedSize: -1, compressedSize: -1, numValues: -1, encoding: -1, defLength: 0, repLength: 0, compressed: true };
-  readStruct(r, (field, type) => {
+  let last = 0;
+  for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
+    const type = packed & 15;
+    const field = (last = (packed - type) / 16);
     if (field === 1 && type === T_I32) h.type = readI32(r);
     else if (field === 2 && type === T_I32) h.uncompressedSize = readI32(r);
     else if (field === 3 && type === T_I32) h.compressedSize = readI32(r);
-    else if (field === 5 && type === T_STRUCT) {
-      readStruct(r, (f, t) => {
-        if (f === 1 && t === T_I32) h.numValues = readI32(r);
-        else if (f === 2 && t === T_I32) h.encoding = readI32(r);
-        else skip(r, t);
-      });
-    } else if (field === 7 && type === T_STRUCT) {
-      readStruct(r, (f, t) => {
-        if (f === 1 && t === T_I32) h.numValues = readI32(r);
-        else skip(r, t);
-      });
-    } else if (field === 8 && type === T_STRUCT) {
-      readStruct(r, (f, t) => {
-        if (f === 1 && t === T_I32) h.numValues = readI32(r);
-        else if (f === 4 && t === T_I32) h.encoding = readI32(r);
-        else if (f === 5 && t === T_I32) h.defLength = readI32(r);
-        else if (f === 6 && t === T_I32) h.repLength = readI32(r);
-        else if (f === 7 && (t === T_TRUE || t === T_FALSE)) h.compressed = t === T_TRUE;
-        else skip(r, t);
-      });
-    } else skip(r, type);
-  });
+    else if ((field === 5 || field === 7 || field === 8) && type === T_STRUCT) readPageKindHeader(r, field, h);
+    else skip(r, type);
+  }
   if (h.type < 0 || h.compressedSize < 0 || h.uncompressedSize < 0) throw new Error('incomplete page header');
   if (h.type !== PAGE_INDEX && h.numValues < 0) throw new Error('page header without a value count');
   if ((h.type === PAGE_DATA || h.type === PAGE_DATA_V2) && h.encoding < 0) throw new Error('page header without an encoding');
   if (h.defLength < 0 || h.repLength < 0 || h.defLength + h.repLength > h.compressedSize) throw new Error('bad level lengths');
   return h;
+}
+
+/**
+ * The fields this decoder keeps of a data page header (field 5 of the page header), an index
+ * page header (7: no field kept, but its value count is read the same way) or a data page V2
+ * header (8).
+ */
+function readPageKindHeader(r: Reader, kind: number, h: PageHeader): void {
+  let last = 0;
+  for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
+    const t = packed & 15;
+    const f = (last = (packed - t) / 16);
+    if (f === 1 && t === T_I32) h.numValues = readI32(r);
+    else if (kind === 5 && f === 2 && t === T_I32) h.encoding = readI32(r);
+    else if (kind === 8 && f === 4 && t === T_I32) h.encoding = readI32(r);
+    else if (kind === 8 && f === 5 && t === T_I32) h.defLength = readI32(r);
+    else if (kind === 8 && f === 6 && t === T_I32) h.repLength = readI32(r);
+    else if (kind === 8 && f === 7 && (t === T_TRUE || t === T_FALSE)) h.compressed = t === T_TRUE;
+    else skip(r, t);
+  }
 }
 
 const T_STOP = 0;
@@ -532,18 +536,18 @@ function readI32(r: Reader): number {
   return zigzag(readVarint(r));
 }
 
-/** Calls `onField` for each field of a struct; it must consume the field's value. */
-function readStruct(r: Reader, onField: (field: number, type: number) => void): void {
-  let last = 0;
-  for (;;) {
-    const byte = readByte(r);
-    const type = byte & 0x0f;
-    if (type === T_STOP) return;
-    const delta = byte >> 4;
-    const field = delta === 0 ? readI32(r) : last + delta;
-    last = field;
-    onField(field, type);
-  }
+/**
+ * The next field header of a struct whose previous field id was `last`: the field's id * 16 +
+ * its type, or 0 at the struct's end; the caller consumes the value. (A loop over this rather
+ * than a callback per field: callbacks created per page header were compiled again after every
+ * collection, as their closures died.)
+ */
+function nextField(r: Reader, last: number): number {
+  const byte = readByte(r);
+  const type = byte & 0x0f;
+  if (type === T_STOP) return 0;
+  const delta = byte >> 4;
+  return (delta === 0 ? readI32(r) : last + delta) * 16 + type;
 }
 
 function skip(r: Reader, type: number): void {
@@ -588,9 +592,15 @@ function skip(r: Reader, type: number): void {
       }
       return;
     }
-    case T_STRUCT:
-      readStruct(r, (_f, t) => skip(r, t));
+    case T_STRUCT: {
+      let last = 0;
+      for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
+        const t = packed & 15;
+        last = (packed - t) / 16;
+        skip(r, t);
+      }
       return;
+    }
     default:
       throw new Error(`unknown thrift type ${type}`);
   }
