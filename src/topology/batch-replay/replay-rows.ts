@@ -62,6 +62,9 @@ export interface IndexedReplayRows {
   readonly signals: number;
 }
 
+/** One strategy's rows as the store reader gives them. */
+type StoredSignalRows = ReplayInputs['strategies'][number]['rows'];
+
 const iso = (ts: number) => new Date(ts).toISOString();
 
 /** The tick closing at `ts`; `kind` and `id` name the stored rows in the error (the message is built only then: built once per signal, it was ~2 ms of a ~14 ms index of the bench store). */
@@ -108,7 +111,7 @@ function barColumnsOf(series: readonly BarSeries[]): BarColumns {
  * -> 15-20 ms). An empty BarColumns, and the last stored and indexed rows of one strategy (a
  * few tens of KB), keep the maps. The same cause as keepShape in simulate-portfolio.ts.
  */
-const keptShapes: { bars: BarColumns; stored: ReplayInputs['strategies'][number]['rows'] | null; indexed: StrategySignals | null } = {
+const keptShapes: { bars: BarColumns; stored: StoredSignalRows | null; indexed: StrategySignals | null } = {
   bars: barColumnsOf([]),
   stored: null,
   indexed: null,
@@ -120,7 +123,7 @@ const keptShapes: { bars: BarColumns; stored: ReplayInputs['strategies'][number]
  * call it was compiled again (9-18 ms of compiler time) on every replay after a collection, and
  * a first replay ran most of its index in unoptimized code.
  */
-function indexStrategy(id: string, stored: ReplayInputs['strategies'][number]['rows'], bars: BarColumns, timeline: Timeline): StrategySignals {
+function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, timeline: Timeline): StrategySignals {
   const { seq, ts, stream, barIdx, value, weight, price } = stored;
   const { streamIndex, lengths, startOf, closeOf, openOf, timeframeMs, traded } = bars;
   const { pos, tickOf, tickTs } = timeline;
