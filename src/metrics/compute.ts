@@ -207,7 +207,7 @@ export function summariseTrades(trades: TradesInput): TradeStats {
     tally.addTrade(pnl, returnPct, bars);
   }
   keptTally = tally;
-  return keptTally.tradeStats();
+  return tally.tradeStats();
 }
 
 function badTrade(i: number): RangeError {
