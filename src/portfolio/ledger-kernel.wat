@@ -129,6 +129,45 @@
               (local.set $peakTs (local.get $tt))))
             (local.set $prevT (local.get $tt))
             (br $points)))))
+        ;; One held stream, tick times checked (as above), past the curve's first point: the rest
+        ;; of the stretch in a tight loop, the same operations as the generic path below less its
+        ;; time checks (which $tsOk stands for) and its branch on k; a tick's time is read only
+        ;; where it is used, at a new peak. Most points of an always-invested portfolio are here.
+        (if (i32.and (i32.and (i32.eq (local.get $k) (i32.const 1)) (local.get $tsOk)) (i32.gt_s (local.get $t) (local.get $i0)))
+          (then
+            (loop $fast
+              (local.set $e (f64.add (local.get $cash)
+                (f64.mul (local.get $u) (f64.load (i32.add (local.get $c) (i32.shl (local.get $t) (i32.const 3)))))))
+              (if (f64.ne (f64.sub (local.get $e) (local.get $e)) (f64.const 0))
+                (then (return (i32.sub (local.get $t) (local.get $i0)))))
+              (if (f64.gt (local.get $prevE) (f64.const 0))
+                (then
+                  (local.set $r (f64.sub (f64.div (local.get $e) (local.get $prevE)) (f64.const 1)))
+                  (f64.store (i32.add (local.get $ret) (i32.shl (i32.sub (i32.sub (local.get $t) (local.get $i0)) (i32.const 1)) (i32.const 3))) (local.get $r))
+                  (local.set $sumR (f64.add (local.get $sumR) (local.get $r))))
+                (else (local.set $defined (i32.const 0))))
+              (if (f64.ge (local.get $e) (local.get $peak))
+                (then
+                  (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (local.get $t) (i32.const 3)))))
+                  (local.set $gap (i32.sub (local.get $t) (local.get $peakIdx)))
+                  (if (i32.gt_s (local.get $gap) (i32.const 1)) (then
+                    (if (i32.gt_s (local.get $gap) (local.get $ddp)) (then (local.set $ddp (local.get $gap))))
+                    (if (f64.gt (f64.sub (local.get $tt) (local.get $peakTs)) (local.get $ddMs))
+                      (then (local.set $ddMs (f64.sub (local.get $tt) (local.get $peakTs)))))))
+                  (local.set $peak (local.get $e))
+                  (local.set $peakIdx (local.get $t))
+                  (local.set $peakTs (local.get $tt))
+                  (local.set $bound (f64.add (f64.mul (local.get $peak) (f64.add (f64.const 1) (local.get $maxDd))) (f64.mul (local.get $peak) (f64.const 1e-9)))))
+                (else (if (f64.lt (local.get $e) (local.get $bound)) (then
+                  (local.set $dd (f64.sub (f64.div (local.get $e) (local.get $peak)) (f64.const 1)))
+                  (if (f64.lt (local.get $dd) (local.get $maxDd)) (then
+                    (local.set $maxDd (local.get $dd))
+                    (local.set $bound (f64.add (f64.mul (local.get $peak) (f64.add (f64.const 1) (local.get $maxDd))) (f64.mul (local.get $peak) (f64.const 1e-9))))))))))
+              (local.set $prevE (local.get $e))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br_if $fast (i32.lt_s (local.get $t) (local.get $until))))
+            (local.set $prevT (f64.load (i32.add (local.get $ts) (i32.shl (i32.sub (local.get $until) (i32.const 1)) (i32.const 3)))))
+            (br $points)))
         (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (local.get $t) (i32.const 3)))))
         ;; equity = cash + units * close of each held stream, in the order first held (equityAt)
         (if (i32.eqz (local.get $k))
