@@ -65,6 +65,8 @@ describe('the batch replay index of each stored row', () => {
       barsAt[schedule.streamIndex[p]].push(p);
       if (schedule.tickEnd[p] === 1) tick++;
     }
+    // Each bar's tick (the timeline's barTick, which the lookups below read), as the walk finds it.
+    series.forEach((_, s) => expect(Array.from(timeline.barTick[s]), series[s].id).toEqual(barsAt[s].map((p) => tickOfPos[p])));
     let legs = 0;
     let atLastBar = 0;
     let later = 0;
@@ -79,6 +81,7 @@ describe('the batch replay index of each stored row', () => {
           while (mark + 1 < barsAt[s].length && barsAt[s][mark + 1] <= at) mark++;
           const where = `${strategy.id} row ${r}`;
           expect(strategy.mark[r], where).toBe(mark);
+          expect(strategy.markClose[r], where).toBe(series[s].close[mark]);
           if (mark > inputs.strategies.find((x) => x.id === strategy.id)!.rows.barIdx[r]) later++;
           if (mark + 1 < series[s].length) {
             expect(strategy.fillPos[r], where).toBe(barsAt[s][mark + 1]);
