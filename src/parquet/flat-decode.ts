@@ -14,12 +14,45 @@
  * the top level of a flat schema; INT32, FLOAT, DOUBLE, TIMESTAMP_MILLIS (INT64) and UTF-8
  * BYTE_ARRAY; REQUIRED, or OPTIONAL for strings and timestamps; PLAIN, RLE_DICTIONARY /
  * PLAIN_DICTIONARY and DELTA_BINARY_PACKED values; data pages V1 and V2; SNAPPY or no
- * compression. {@link planFlatRead} says up front whether a file qualifies; during decoding,
- * anything unexpected throws and the caller falls back to hyparquet, so a file this decoder
- * cannot read (or a corrupt one) gets exactly hyparquet's result or hyparquet's error.
+ * compression. It reads the footer as {@link FlatFooter}: hyparquet's parsed metadata, or the
+ * lean one of flat-footer.ts (the same fields, without parsing the rest). {@link planFlatRead}
+ * says up front whether a file qualifies; during decoding, anything unexpected throws and the
+ * caller falls back to hyparquet, so a file this decoder cannot read (or a corrupt one) gets
+ * exactly hyparquet's result or hyparquet's error.
  */
 import { snappyUncompress } from 'hyparquet';
-import type { ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
+import type { CompressionCodec, Encoding, SchemaElement } from 'hyparquet';
+import { nextField, readI32, readVarint, skip, T_FALSE, T_I32, T_STRUCT, T_TRUE, zigzag, type Reader } from './thrift-compact.ts';
+
+/**
+ * What this decoder reads of a file's footer. Both hyparquet's FileMetaData and the lean footer
+ * of flat-footer.ts fit (the lean one holds plain numbers where hyparquet has bigints), so a
+ * whole-file read need not build hyparquet's full metadata to use this decoder.
+ */
+export interface FlatFooter {
+  readonly schema: readonly FlatSchemaElement[];
+  readonly num_rows: bigint | number;
+  readonly row_groups: readonly FlatRowGroup[];
+}
+
+/** The fields of a schema element that {@link planFlatRead} (and the table's schema) look at. */
+export type FlatSchemaElement = Pick<SchemaElement, 'name' | 'type' | 'repetition_type' | 'num_children' | 'converted_type' | 'logical_type'>;
+
+export interface FlatRowGroup {
+  readonly num_rows: bigint | number;
+  readonly columns: readonly { readonly meta_data?: FlatChunkMeta }[];
+}
+
+/** The fields of a column chunk's metadata that the decoder reads. */
+export interface FlatChunkMeta {
+  readonly path_in_schema: readonly string[];
+  readonly codec: CompressionCodec;
+  readonly encodings: readonly Encoding[];
+  readonly num_values: bigint | number;
+  readonly data_page_offset: bigint | number;
+  readonly dictionary_page_offset?: bigint | number;
+  readonly total_compressed_size: bigint | number;
+}
 
 /** How a column's values are decoded and what array holds them. */
 type Kind = 'int32' | 'float' | 'double' | 'timestampMillis' | 'string';
@@ -38,7 +71,7 @@ interface FlatColumn {
 const CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
 const ENCODINGS = new Set(['PLAIN', 'RLE', 'BIT_PACKED', 'RLE_DICTIONARY', 'PLAIN_DICTIONARY', 'DELTA_BINARY_PACKED']);
 
-function kindOf(e: SchemaElement): Kind | undefined {
+function kindOf(e: FlatSchemaElement): Kind | undefined {
   const ctype = e.converted_type;
   const ltype = e.logical_type;
   switch (e.type) {
@@ -63,7 +96,7 @@ function kindOf(e: SchemaElement): Kind | undefined {
  * The columns `wanted` as this decoder would read them, or undefined when the file (schema,
  * codecs, encodings) needs hyparquet.
  */
-export function planFlatRead(meta: FileMetaData, wanted: readonly string[]): FlatColumn[] | undefined {
+export function planFlatRead(meta: FlatFooter, wanted: readonly string[]): FlatColumn[] | undefined {
   const [root, ...elements] = meta.schema;
   if (!root || root.num_children !== elements.length) return undefined;
   const position = new Map<string, number>();
@@ -90,7 +123,7 @@ export function planFlatRead(meta: FileMetaData, wanted: readonly string[]): Fla
 }
 
 /** Decode the planned columns of a whole file held in `bytes`. Throws on anything unexpected. */
-export function decodeFlat(bytes: Uint8Array, meta: FileMetaData, plan: readonly FlatColumn[]): Record<string, FlatColumnData> {
+export function decodeFlat(bytes: Uint8Array, meta: FlatFooter, plan: readonly FlatColumn[]): Record<string, FlatColumnData> {
   const rowCount = Number(meta.num_rows);
   const out: Record<string, FlatColumnData> = {};
   for (const column of plan) {
@@ -126,7 +159,7 @@ function allocate(kind: Kind, n: number): FlatColumnData {
 }
 
 /** Byte range of a column chunk (its dictionary page, if any, comes first), as hyparquet finds it. */
-function chunkRange(md: ColumnMetaData): [number, number] {
+function chunkRange(md: FlatChunkMeta): [number, number] {
   const data = Number(md.data_page_offset);
   const dict = md.dictionary_page_offset === undefined ? 0 : Number(md.dictionary_page_offset);
   const start = dict && dict < data ? dict : data;
@@ -134,7 +167,7 @@ function chunkRange(md: ColumnMetaData): [number, number] {
 }
 
 /** Decode `rows` values of one column chunk into `out` from position `at`. */
-function decodeChunk(chunk: Uint8Array, column: FlatColumn, md: ColumnMetaData, rows: number, out: FlatColumnData, at: number): void {
+function decodeChunk(chunk: Uint8Array, column: FlatColumn, md: FlatChunkMeta, rows: number, out: FlatColumnData, at: number): void {
   const reader = { bytes: chunk, pos: 0 };
   let dictionary: FlatColumnData | undefined;
   let got = 0;
@@ -291,25 +324,6 @@ function decodeDictionary(bytes: Uint8Array, n: number, dictionary: FlatColumnDa
 
 // ---------------------------------------------------------------------------------------------
 // Bit-level encodings
-
-type Reader = { bytes: Uint8Array; pos: number };
-
-function readVarint(r: Reader): number {
-  let value = 0;
-  let scale = 1;
-  for (;;) {
-    if (r.pos >= r.bytes.byteLength) throw new Error('unexpected end of page');
-    const b = r.bytes[r.pos++];
-    value += (b & 0x7f) * scale;
-    if (b < 0x80) return value;
-    scale *= 128;
-    if (scale > 2 ** 53) throw new Error('varint too long');
-  }
-}
-
-function zigzag(v: number): number {
-  return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-}
 
 /** The RLE / bit-packed hybrid (dictionary indices, definition levels) over bytes[start, end). */
 function readHybrid(bytes: Uint8Array, start: number, end: number, width: number, n: number, out: Uint32Array): void {
@@ -476,10 +490,9 @@ interface PageHeader {
 
 function readPageHeader(r: Reader): PageHeader {
   const h: PageHeader = { type: -1, uncompressedSize: -1, compressedSize: -1, numValues: -1, encoding: -1, defLength: 0, repLength: 0, compressed: true };
-  let last = 0;
-  for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
+  for (let packed = nextField(r, 0); packed !== 0; packed = nextField(r, packed)) {
     const type = packed & 15;
-    const field = (last = (packed - type) / 16);
+    const field = (packed - type) / 16;
     if (field === 1 && type === T_I32) h.type = readI32(r);
     else if (field === 2 && type === T_I32) h.uncompressedSize = readI32(r);
     else if (field === 3 && type === T_I32) h.compressedSize = readI32(r);
@@ -499,10 +512,9 @@ function readPageHeader(r: Reader): PageHeader {
  * header (8).
  */
 function readPageKindHeader(r: Reader, kind: number, h: PageHeader): void {
-  let last = 0;
-  for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
+  for (let packed = nextField(r, 0); packed !== 0; packed = nextField(r, packed)) {
     const t = packed & 15;
-    const f = (last = (packed - t) / 16);
+    const f = (packed - t) / 16;
     if (f === 1 && t === T_I32) h.numValues = readI32(r);
     else if (kind === 5 && f === 2 && t === T_I32) h.encoding = readI32(r);
     else if (kind === 8 && f === 4 && t === T_I32) h.encoding = readI32(r);
@@ -510,98 +522,5 @@ function readPageKindHeader(r: Reader, kind: number, h: PageHeader): void {
     else if (kind === 8 && f === 6 && t === T_I32) h.repLength = readI32(r);
     else if (kind === 8 && f === 7 && (t === T_TRUE || t === T_FALSE)) h.compressed = t === T_TRUE;
     else skip(r, t);
-  }
-}
-
-const T_STOP = 0;
-const T_TRUE = 1;
-const T_FALSE = 2;
-const T_BYTE = 3;
-const T_I16 = 4;
-const T_I32 = 5;
-const T_I64 = 6;
-const T_DOUBLE = 7;
-const T_BINARY = 8;
-const T_LIST = 9;
-const T_SET = 10;
-const T_MAP = 11;
-const T_STRUCT = 12;
-
-function readByte(r: Reader): number {
-  if (r.pos >= r.bytes.byteLength) throw new Error('unexpected end of page header');
-  return r.bytes[r.pos++];
-}
-
-function readI32(r: Reader): number {
-  return zigzag(readVarint(r));
-}
-
-/**
- * The next field header of a struct whose previous field id was `last`: the field's id * 16 +
- * its type, or 0 at the struct's end; the caller consumes the value. (A loop over this rather
- * than a callback per field: callbacks created per page header were compiled again after every
- * collection, as their closures died.)
- */
-function nextField(r: Reader, last: number): number {
-  const byte = readByte(r);
-  const type = byte & 0x0f;
-  if (type === T_STOP) return 0;
-  const delta = byte >> 4;
-  return (delta === 0 ? readI32(r) : last + delta) * 16 + type;
-}
-
-function skip(r: Reader, type: number): void {
-  switch (type) {
-    case T_TRUE:
-    case T_FALSE:
-      return;
-    case T_BYTE:
-      readByte(r);
-      return;
-    case T_I16:
-    case T_I32:
-    case T_I64:
-      readVarint(r);
-      return;
-    case T_DOUBLE:
-      r.pos += 8;
-      if (r.pos > r.bytes.byteLength) throw new Error('unexpected end of page header');
-      return;
-    case T_BINARY: {
-      const length = readVarint(r);
-      r.pos += length;
-      if (r.pos > r.bytes.byteLength) throw new Error('unexpected end of page header');
-      return;
-    }
-    case T_LIST:
-    case T_SET: {
-      const head = readByte(r);
-      const size = head >> 4 === 15 ? readVarint(r) : head >> 4;
-      const element = head & 0x0f;
-      // booleans in a list take a byte each (in a struct, the field header holds them)
-      for (let i = 0; i < size; i++) skip(r, element === T_TRUE || element === T_FALSE ? T_BYTE : element);
-      return;
-    }
-    case T_MAP: {
-      const size = readVarint(r);
-      if (size === 0) return;
-      const types = readByte(r);
-      for (let i = 0; i < size; i++) {
-        skip(r, types >> 4);
-        skip(r, types & 0x0f);
-      }
-      return;
-    }
-    case T_STRUCT: {
-      let last = 0;
-      for (let packed = nextField(r, last); packed !== 0; packed = nextField(r, last)) {
-        const t = packed & 15;
-        last = (packed - t) / 16;
-        skip(r, t);
-      }
-      return;
-    }
-    default:
-      throw new Error(`unknown thrift type ${type}`);
   }
 }

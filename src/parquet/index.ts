@@ -23,7 +23,9 @@
  * gets min/max statistics (hyparquet-writer's default) unless its column says `statistics: false`
  * (hyparquet-writer's per-column switch); `rowGroupSize` sets the row groups.
  *
- * Reads: a whole-file read loads the file into memory and decodes the requested columns. A read
+ * Reads: a whole-file read loads the file into memory and decodes the requested columns (with
+ * `typedNumbers`, a flat file's footer is read by flat-footer.ts and its columns decoded by
+ * flat-decode.ts, without hyparquet's general machinery). A read
  * of a row range (`rowStart`/`rowEnd`) or of chosen row groups (`rowGroups`, by index or by a
  * predicate over each group's row range and statistics) reads only the footer and the byte
  * ranges of the row groups it needs, and decodes only those (parsed footers are kept in a small
@@ -36,9 +38,10 @@ import { readFile, readFileSync, statSync, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, ColumnMetaData, FileMetaData, SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, ColumnMetaData, FileMetaData, KeyValue, SchemaElement } from 'hyparquet';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
-import { decodeFlat, planFlatRead } from './flat-decode.ts';
+import { decodeFlat, planFlatRead, type FlatFooter } from './flat-decode.ts';
+import { readFlatFooter } from './flat-footer.ts';
 import { encodeFlatParquet, planFlatWrite } from './flat-encode/index.ts';
 import type { BasicType, ColumnSource } from 'hyparquet-writer';
 
@@ -438,7 +441,14 @@ export async function readParquetSchema(
   return describe(meta);
 }
 
-function describe(meta: FileMetaData): {
+/** What {@link describe} reads of a footer: hyparquet's FileMetaData and the flat path's lean footer both fit. */
+interface FooterSummary {
+  readonly schema: SchemaElement[];
+  readonly num_rows: bigint | number;
+  readonly key_value_metadata?: readonly KeyValue[];
+}
+
+function describe(meta: FooterSummary): {
   rowCount: number;
   schema: ParquetColumnInfo[];
   metadata: Record<string, string>;
@@ -662,10 +672,23 @@ export async function readParquetFile(path: string, options: ParquetReadOptions 
   return withTypedNumbers(await withFile(path, async (file) => readTable(path, file.buffer, await file.footer(), options)), options);
 }
 
-/** A whole-file read of `bytes`: the flat decoder when asked for typed numbers and it can, else hyparquet. */
+/**
+ * A whole-file read of `bytes`: the flat decoder when asked for typed numbers and it can, else
+ * hyparquet. The flat decoder's footer comes from the lean reader (flat-footer.ts) when that
+ * reads it: it gives the same fields as hyparquet's parser or nothing, so readFlat's outcome
+ * is the same with either footer (when it declines the lean one it would decline hyparquet's
+ * too, so it is not tried twice), and any other file (a corrupt one included) goes through
+ * hyparquet's parser and its errors exactly as before.
+ */
 async function readWhole(path: string, bytes: Uint8Array, options: ParquetReadOptions): Promise<ParquetTable> {
+  const flat = options.typedNumbers && !hasSelection(options);
+  const lean = flat ? readFlatFooter(bytes) : undefined;
+  if (lean) {
+    const table = readFlat(path, bytes, lean, options);
+    if (table) return table;
+  }
   const meta = readMetadata(path, bytes);
-  if (options.typedNumbers && !hasSelection(options)) {
+  if (flat && !lean) {
     const table = readFlat(path, bytes, meta, options);
     if (table) return table;
   }
@@ -677,7 +700,7 @@ async function readWhole(path: string, bytes: Uint8Array, options: ParquetReadOp
  * the decoder does not cover, or any decoding error (hyparquet then reads the file or reports
  * its own error, so corrupt files fail exactly as before).
  */
-function readFlat(path: string, bytes: Uint8Array, meta: FileMetaData, options: ParquetReadOptions): ParquetTable | undefined {
+function readFlat(path: string, bytes: Uint8Array, meta: FlatFooter & FooterSummary, options: ParquetReadOptions): ParquetTable | undefined {
   const { rowCount, schema, metadata } = describe(meta);
   const wanted = options.columns ? [...options.columns] : schema.map((c) => c.name);
   checkColumns(path, schema, wanted);
