@@ -47,6 +47,12 @@ export interface StrategySignals {
   readonly fillStart: Float64Array;
   /** The distinct streams its legs trade, ascending. */
   readonly streams: readonly number[];
+  /**
+   * Rows whose leg can open a position (value and weight nonzero; an exit's rows cannot): a
+   * bound on the trades the strategy's signals open, per delivery, which is what a portfolio
+   * reserves its trade and fill books for.
+   */
+  readonly openingLegs: number;
   readonly value: ArrayLike<number>;
   readonly weight: ArrayLike<number>;
   readonly price: ArrayLike<number>;
@@ -199,10 +205,14 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
   }
   start[count] = rows;
   traded.fill(0);
-  for (let r = 0; r < rows; r++) traded[legStream[r]] = 1;
+  let openingLegs = 0;
+  for (let r = 0; r < rows; r++) {
+    traded[legStream[r]] = 1;
+    if (value[r] !== 0 && weight[r] !== 0) openingLegs++;
+  }
   const streams: number[] = [];
   for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
-  const indexed: StrategySignals = { id, count, start, at, tick: ticks, stream: legStream, mark, markClose, fillPos, fillTick, fillOpen, fillStart, streams, value, weight, price };
+  const indexed: StrategySignals = { id, count, start, at, tick: ticks, stream: legStream, mark, markClose, fillPos, fillTick, fillOpen, fillStart, streams, openingLegs, value, weight, price };
   keptShapes.stored = stored;
   keptShapes.indexed = indexed;
   return indexed;

@@ -307,10 +307,13 @@ export class PortfolioSimulator {
       if (!this.strategyIds.includes(id)) throw new BatchReplayInputError(`portfolio ${config.id}: no stored signals for strategy ${id}`);
     }
     this.streams = Int32Array.from([...streams].sort((a, b) => a - b));
-    // Every trade is opened by a delivered signal leg, so these bound the trades: reserving
-    // them saves regrowing 15 columns (capped: a huge store grows instead of over-reserving).
+    // Every trade is opened by a delivered signal leg that can open one, so these bound the
+    // trades: reserving them saves regrowing 15 columns (capped: a huge store grows instead of
+    // over-reserving). Not every row: an exit's cannot open, and reserving for them was ~5 of
+    // the ~24 MB of books a replay of the bench store allocates (its 109,681 opening legs open
+    // 109,675 trades). Young array buffers past 32 MB make V8 scavenge at once, twice.
     let legs = 0;
-    for (const src of this.sources) if (src.strategy) legs += src.strategy.start[src.count] * src.times;
+    for (const src of this.sources) if (src.strategy) legs += src.strategy.openingLegs * src.times;
     this.trades = new TradeColumns(Math.min(legs, 1 << 16));
     // and every trade is two fills
     this.ledger = new FillLedger(config.initial_cash, Math.min(2 * legs, 1 << 17));
