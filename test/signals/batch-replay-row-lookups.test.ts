@@ -71,6 +71,9 @@ describe('the batch replay index of each stored row', () => {
     let atLastBar = 0;
     let later = 0;
     for (const strategy of rows.strategies) {
+      // Its rows that can open a position (what its portfolios reserve their books for).
+      const stored = inputs.strategies.find((x) => x.id === strategy.id)!.rows;
+      expect(strategy.openingLegs, strategy.id).toBe(Array.from(stored.value).filter((v, r) => v !== 0 && stored.weight[r] !== 0).length);
       for (let k = 0; k < strategy.count; k++) {
         const at = strategy.at[k];
         expect(strategy.tick[k], `${strategy.id} signal ${k}`).toBe(tickOfPos[at]);
