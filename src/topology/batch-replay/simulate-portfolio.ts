@@ -117,7 +117,7 @@ export class PortfolioSimulator {
    * was ~5% of the simulation): slipped(price, side, bps) is price * (1 + (side * bps) / 1e4),
    * and with side = +-1, side * bps is +-bps exactly, so price * slipBuy (or slipSell) is the
    * same number to the bit; commissionFor's percent is (pct / 100) * units * price, the same
-   * operations with pct / 100 as commissionRate. See costOf and slip.
+   * operations with pct / 100 as commissionRate. See costOf and execute.
    */
   private readonly slipBuy: number;
   private readonly slipSell: number;
@@ -737,7 +737,11 @@ export class PortfolioSimulator {
     this.fill(slot, quantity, reason, barIdx, true);
   }
 
-  /** commissionFor(commission, quantity, price), with percent's pct / 100 done once (see slipBuy). */
+  /**
+   * commissionFor(commission, quantity, price), with percent's pct / 100 done once (see
+   * slipBuy); kept in step with it by the replay-equals-backtest properties, whose random costs
+   * cover every commission model.
+   */
   private costOf(quantity: number, price: number): number {
     const units = Math.abs(quantity);
     switch (this.commissionType) {
