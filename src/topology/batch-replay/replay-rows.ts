@@ -142,11 +142,14 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
   const { pos, barTick, tickTs } = timeline;
   const rows = seq.length;
   const legStream = new Int32Array(rows);
-  const starts: number[] = [];
+  // Signals first counted, so their starts go straight into a typed array of the right size.
+  let count = 0;
+  for (let r = 0; r < rows; r++) if (r === 0 || seq[r] !== seq[r - 1]) count++;
+  const start = new Int32Array(count + 1);
   let lastName = '';
   let lastIndex = -1;
-  for (let r = 0; r < rows; r++) {
-    if (r === 0 || seq[r] !== seq[r - 1]) starts.push(r);
+  for (let r = 0, k = 0; r < rows; r++) {
+    if (r === 0 || seq[r] !== seq[r - 1]) start[k++] = r;
     const name = stream[r];
     if (name !== lastName) {
       const i = streamIndex.get(name);
@@ -156,8 +159,7 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
     }
     legStream[r] = lastIndex;
   }
-  const count = starts.length;
-  const start = new Int32Array(count + 1);
+  start[count] = rows;
   const at = new Int32Array(count);
   const ticks = new Int32Array(count);
   const mark = new Int32Array(rows);
@@ -169,8 +171,7 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
   let tick = 0;
   let previousTs = -Infinity;
   for (let k = 0; k < count; k++) {
-    const r0 = starts[k];
-    start[k] = r0;
+    const r0 = start[k];
     const now = ts[r0];
     if (now < previousTs) throw new BatchReplayInputError(`strategy ${id}: stored signals are not in time order at seq ${seq[r0]}`);
     previousTs = now;
@@ -182,7 +183,7 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
     tick = guess >= 0 && tickTs[guess] === now ? guess : tickEndOf(timeline, now, tick, 'strategy', id);
     at[k] = timeline.tickEndPos[tick];
     ticks[k] = tick;
-    const end = k + 1 < count ? starts[k + 1] : rows;
+    const end = start[k + 1];
     for (let r = r0; r < end; r++) {
       const i = legStream[r];
       const b = barIdx[r];
@@ -203,7 +204,6 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
       }
     }
   }
-  start[count] = rows;
   traded.fill(0);
   let openingLegs = 0;
   for (let r = 0; r < rows; r++) {
