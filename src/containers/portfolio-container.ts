@@ -47,7 +47,8 @@ export interface PortfolioResult {
 
 
 export class PortfolioContainer extends Container implements AccountView {
-  private cash: number;
+  /** Starts as a double, not undefined (see PortfolioSimulator's cash): else each fill's cash is a new heap number. */
+  private cash = Number.NaN;
   private readonly positions = new Map<string, Position>();
   /** Direction each sub-position will have once its pending order fills (to skip no-op orders). */
   private readonly projected = new Map<string, SignalValue>();
