@@ -4,22 +4,24 @@
  * Everything the equity curve needs besides the base prices, so the curve can be built
  * after the run instead of marking every portfolio on every bar.
  */
-import { GrowableFloat64 } from '../core/growable.ts';
+import { GrowableFloat64, GrowableInt32 } from '../core/growable.ts';
 
 export class FillLedger {
-  readonly tick: GrowableFloat64;
-  readonly stream: GrowableFloat64;
+  // Ticks, streams and position counts are whole numbers: 32-bit columns, 12 bytes of a fill's
+  // 28 (a batch replay of 100 portfolios books ~220k fills, in young memory V8 counts).
+  readonly tick: GrowableInt32;
+  readonly stream: GrowableInt32;
   readonly quantity: GrowableFloat64;
   readonly cashAfter: GrowableFloat64;
-  readonly openAfter: GrowableFloat64;
+  readonly openAfter: GrowableInt32;
 
   /** `capacity`: the fills expected (the batch replay knows a bound; growing 5 columns from 256 was ~1.5 ms per replay of 100 portfolios). */
   constructor(readonly initialCash: number, capacity = 256) {
-    this.tick = new GrowableFloat64(capacity);
-    this.stream = new GrowableFloat64(capacity);
+    this.tick = new GrowableInt32(capacity);
+    this.stream = new GrowableInt32(capacity);
     this.quantity = new GrowableFloat64(capacity);
     this.cashAfter = new GrowableFloat64(capacity);
-    this.openAfter = new GrowableFloat64(capacity);
+    this.openAfter = new GrowableInt32(capacity);
   }
 
   record(tick: number, streamIndex: number, quantity: number, cashAfter: number, openAfter: number): void {

@@ -45,7 +45,7 @@ export interface PortfolioSource {
   readonly ledger: {
     readonly length: number;
     readonly initialCash: number;
-    readonly tick: { toArray(): Float64Array };
+    readonly tick: { toArray(): ArrayLike<number> };
     readonly cashAfter: { toArray(): Float64Array };
   };
   result(curve: EquityCurveData): { readonly cash: number; readonly trades: readonly Trade[] };
