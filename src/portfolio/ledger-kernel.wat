@@ -15,7 +15,8 @@
 ;; Memory (imported, laid out by ledger-metrics.ts; all offsets in bytes, 8-aligned):
 ;;   ts      n f64: close time of each tick
 ;;   close   streams * n f64: per stream, its last close at each tick end (stream s at close + s*n*8)
-;;   ledger  5 columns of `fills` f64: tick, stream, quantity, cash after, open positions after
+;;   ledger  3 columns of `fills` i32: tick, stream, open positions after (the ledger's 32-bit
+;;           columns, copied as they are), then, 8-aligned, 2 of f64: quantity, cash after
 ;;   units   streams f64, held streams*4 bytes: scratch
 ;;   ret     n f64: the returns r[i-1] = e[i]/e[i-1] - 1 of the curve from tick i0
 ;;   out     10 f64: initial, final, sumR, maxDd, ddPeriods, ddMs, exposed points, returns
@@ -32,7 +33,7 @@
     (param $ledger i32) (param $fills i32) (param $cash0 f64) (param $streams i32)
     (param $units i32) (param $held i32) (param $ret i32) (param $out i32) (param $tsOk i32)
     (result i32)
-    (local $nb i32) (local $fb i32) (local $tick i32) (local $until i32) (local $next i32)
+    (local $nb i32) (local $fb i32) (local $lf i32) (local $tick i32) (local $until i32) (local $next i32)
     (local $s i32) (local $k i32) (local $j i32) (local $lo i32) (local $t i32) (local $f i32)
     (local $before f64) (local $after f64) (local $cash f64) (local $open f64)
     (local $u f64) (local $c i32) (local $e f64) (local $tt f64)
@@ -41,7 +42,9 @@
     (local $ddp i32) (local $ddMs f64) (local $expo i32) (local $r f64) (local $dd f64) (local $gap i32)
     (local $initial f64)
     (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $fb (i32.shl (local.get $fills) (i32.const 3)))
+    ;; $fb: bytes of one i32 column; $lf: where the f64 columns start
+    (local.set $fb (i32.shl (local.get $fills) (i32.const 2)))
+    (local.set $lf (i32.and (i32.add (i32.add (local.get $ledger) (i32.mul (local.get $fb) (i32.const 3))) (i32.const 7)) (i32.const -8)))
     (local.set $cash (local.get $cash0))
     (local.set $defined (i32.const 1))
     ;; units = 0 for every stream
@@ -56,15 +59,15 @@
       ;; Apply the fills of this tick (walkHoldings).
       (block $applied (loop $apply
         (br_if $applied (i32.ge_s (local.get $next) (local.get $fills)))
-        (br_if $applied (f64.gt
-          (f64.load (i32.add (local.get $ledger) (i32.shl (local.get $next) (i32.const 3))))
-          (f64.convert_i32_s (local.get $tick))))
-        (local.set $s (i32.trunc_f64_s (f64.load (i32.add (i32.add (local.get $ledger) (local.get $fb)) (i32.shl (local.get $next) (i32.const 3))))))
+        (br_if $applied (i32.gt_s
+          (i32.load (i32.add (local.get $ledger) (i32.shl (local.get $next) (i32.const 2))))
+          (local.get $tick)))
+        (local.set $s (i32.load (i32.add (i32.add (local.get $ledger) (local.get $fb)) (i32.shl (local.get $next) (i32.const 2)))))
         ;; a stream the marks do not have is a broken ledger: trap rather than write past units
         (if (i32.ge_u (local.get $s) (local.get $streams)) (then unreachable))
         (local.set $before (f64.load (i32.add (local.get $units) (i32.shl (local.get $s) (i32.const 3)))))
         (local.set $after (f64.add (local.get $before)
-          (f64.load (i32.add (i32.add (local.get $ledger) (i32.shl (local.get $fb) (i32.const 1))) (i32.shl (local.get $next) (i32.const 3))))))
+          (f64.load (i32.add (local.get $lf) (i32.shl (local.get $next) (i32.const 3))))))
         (f64.store (i32.add (local.get $units) (i32.shl (local.get $s) (i32.const 3))) (local.get $after))
         (if (i32.and (f64.eq (local.get $before) (f64.const 0)) (f64.ne (local.get $after) (f64.const 0)))
           (then
@@ -88,14 +91,14 @@
                   (i32.load (i32.add (local.get $held) (i32.shl (i32.add (local.get $j) (i32.const 1)) (i32.const 2)))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $shift)))))))
-        (local.set $cash (f64.load (i32.add (i32.add (local.get $ledger) (i32.mul (local.get $fb) (i32.const 3))) (i32.shl (local.get $next) (i32.const 3)))))
-        (local.set $open (f64.load (i32.add (i32.add (local.get $ledger) (i32.shl (local.get $fb) (i32.const 2))) (i32.shl (local.get $next) (i32.const 3)))))
+        (local.set $cash (f64.load (i32.add (i32.add (local.get $lf) (i32.shl (local.get $fills) (i32.const 3))) (i32.shl (local.get $next) (i32.const 3)))))
+        (local.set $open (f64.convert_i32_s (i32.load (i32.add (i32.add (local.get $ledger) (i32.shl (local.get $fb) (i32.const 1))) (i32.shl (local.get $next) (i32.const 2))))))
         (local.set $next (i32.add (local.get $next) (i32.const 1)))
         (br $apply)))
       ;; Until the next fill the holdings are constant: until = min(n, max(tick + 1, its tick)).
       (local.set $until (local.get $n))
       (if (i32.lt_s (local.get $next) (local.get $fills)) (then
-        (local.set $f (i32.trunc_f64_s (f64.load (i32.add (local.get $ledger) (i32.shl (local.get $next) (i32.const 3))))))
+        (local.set $f (i32.load (i32.add (local.get $ledger) (i32.shl (local.get $next) (i32.const 2)))))
         (if (i32.lt_s (local.get $f) (i32.add (local.get $tick) (i32.const 1))) (then (local.set $f (i32.add (local.get $tick) (i32.const 1)))))
         (if (i32.lt_s (local.get $f) (local.get $n)) (then (local.set $until (local.get $f))))))
       (local.set $lo (local.get $tick))

@@ -62,6 +62,7 @@ class LedgerKernel {
   private readonly memory = new WebAssembly.Memory({ initial: 1 });
   private readonly kernel: KernelExports;
   private f64 = new Float64Array(this.memory.buffer);
+  private i32 = new Int32Array(this.memory.buffer);
   private layout: Layout | null = null;
 
   constructor() {
@@ -91,20 +92,24 @@ class LedgerKernel {
     if (bytes <= have) return;
     this.memory.grow(Math.ceil((bytes - have) / PAGE));
     this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
   }
 
   /** The curve sums from tick `from`, or the curve index of the first point computeMetrics rejects. */
   measure(marks: TickMarks, ledger: FillLedger, from: number): { sums: CurveSums; dispersion: (mean: number, rfPerPeriod: number) => { ss: number; downside: number } } | number {
     const at = this.load(marks);
     const fills = ledger.length;
-    this.reserve(at.ledger + 5 * fills * 8);
-    const base = at.ledger / 8;
+    // The kernel's ledger layout: the three 32-bit columns as they are, then the two f64 ones.
+    const doubles = align8(at.ledger + 3 * fills * 4);
+    this.reserve(doubles + 2 * fills * 8);
     const f64 = this.f64;
-    f64.set(ledger.tick.view(), base);
-    f64.set(ledger.stream.view(), base + fills);
-    f64.set(ledger.quantity.view(), base + 2 * fills);
-    f64.set(ledger.cashAfter.view(), base + 3 * fills);
-    f64.set(ledger.openAfter.view(), base + 4 * fills);
+    const i32 = this.i32;
+    const base = at.ledger / 4;
+    i32.set(ledger.tick.view(), base);
+    i32.set(ledger.stream.view(), base + fills);
+    i32.set(ledger.openAfter.view(), base + 2 * fills);
+    f64.set(ledger.quantity.view(), doubles / 8);
+    f64.set(ledger.cashAfter.view(), doubles / 8 + fills);
     const failed = this.kernel.measure(TS, at.close, at.n, from, at.ledger, fills, ledger.initialCash, at.streams, at.units, at.held, at.ret, OUT, at.tsOk);
     if (failed >= 0) return failed;
     const points = at.n - from;
