@@ -15,7 +15,9 @@ import { runGraph, type RunOutcome } from '../../src/topology/run.ts';
 import { generateSignals } from '../../src/topology/generate-signals.ts';
 import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
 import { batchReplayMetrics, runBatchReplay } from '../../src/topology/batch-replay/index.ts';
-import { firstTickFrom } from '../../src/topology/window.ts';
+import { firstTickFrom, windowActiveFrom } from '../../src/topology/window.ts';
+import { tickMarksOf } from '../../src/portfolio/equity-curve.ts';
+import { runPeriodsPerYear } from '../../src/topology/portfolio-metrics.ts';
 
 const START = 600;
 const END = 1500;
@@ -148,5 +150,27 @@ describe('data.window', () => {
     expect(() => validateTopology(topology('backtest', '/x', { start_bar: 10, end_bar: 5 }))).toThrow(/data\.window\.end_bar: end_bar must be greater than start_bar/);
     const plan = planTopology(validateTopology(topology('backtest', '/x', { end_bar: 99_999 })), process.cwd());
     await expect(loadStreams(plan)).rejects.toThrow(/data\.window\.end_bar 99999 is past the end of X_1m/);
+  });
+
+  it('each batch replay over the same loaded bars gets the periods per year of its own window and override (computed once per series, window start, timezone and override)', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'window-ppy-')), 'store');
+    const gen = planTopology(validateTopology(topology('signal_generation', store)), process.cwd());
+    const { series } = await loadStreams(gen);
+    await generateSignals(gen, series, { runId: 'g', topologyFile: null, startedAt: new Date() });
+    const marks = tickMarksOf(series);
+    const seen: number[] = [];
+    const cases = [undefined, { start_bar: START }, undefined, { start_bar: START + 300 }, { start_bar: START }];
+    for (const [k, window] of cases.entries()) {
+      const config = { ...topology('signal_replay', store, window), ...(k === 2 ? { metrics: { periods_per_year: 1000 } } : {}) };
+      const rep = planTopology(validateTopology(config), process.cwd());
+      const batched = runBatchReplay(rep, series, await loadReplayInputs(rep, series), { runId: `b${k}` });
+      const from = firstTickFrom(marks.ts, windowActiveFrom(rep.config.data.window, series));
+      const expected = runPeriodsPerYear(rep, series, marks.ts.subarray(from));
+      expect(batched.portfolios.map((p) => p.periodsPerYear), `case ${k}`).toStrictEqual([expected, expected]);
+      seen.push(expected);
+    }
+    // The cases differ, so a run handed another's figure would fail above.
+    expect(seen[2]).toBe(1000);
+    expect(new Set(seen).size).toBe(4);
   });
 });
