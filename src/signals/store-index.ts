@@ -65,11 +65,8 @@ export async function readIndex(dir: string, kind: IndexKind): Promise<IndexRow[
   // ~1.5 ms of each replay's ~20 ms store read.
   const wanted = [`${prefix}_hash`, `${prefix}_id`, 'type', 'params_json', 'inputs', 'symbols', 'timeframes', 'leg_weights', 'datasets', 'path', 'rows', 'changes', 'dense_rows'];
   const table = await readParquetFile(join(dir, fileOf(kind)), { columns: wanted, typedNumbers: true });
-  const col = (name: string) => {
-    const c = table.columns[name];
-    if (!c) throw new Error(`${join(dir, fileOf(kind))}: column ${name} is missing`);
-    return c;
-  };
+  // (a missing column is readParquetFile's error, naming the file and the column)
+  const col = (name: string) => table.columns[name]!;
   const rows: IndexRow[] = [];
   for (let i = 0; i < table.rowCount; i++) {
     const text = (name: string) => String(col(name)[i]);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/data/bar-series.ts';
 import { readStoreState, SignalStoreError } from '../../src/signals/store-reader.ts';
+import { readParquetFile, writeParquetFile, type ParquetWriteType } from '../../src/parquet/index.ts';
 import { runTopology } from '../../src/topology/run-topology.ts';
 import { describeRun, leftoverTempDirs, runCli } from '../cli/run-cli.ts';
 import { generate, loadSeries, replay, tempStore } from './helpers.ts';
@@ -93,6 +94,17 @@ describe('replay refuses a store it cannot trust', () => {
     const store = join(tempDir('errors-missing'), 'no-such-store');
     await expectRefused(base, series, store, [store, /not found/, /signal_generation/]);
     expect(existsSync(store), 'replay does not create the store').toBe(false);
+  });
+
+  it('a strategy index without a column the reader needs', async () => {
+    const store = copyStore('index-column');
+    const path = join(store, 'strategy_index.parquet');
+    const table = await readParquetFile(path);
+    const columns = table.schema
+      .filter((c) => c.name !== 'path')
+      .map((c) => ({ name: c.name, type: c.type as ParquetWriteType, data: table.columns[c.name], nullable: c.nullable }));
+    await writeParquetFile(path, columns);
+    await expectRefused(base, series, store, [store, /strategy index/, path, /"path"/]);
   });
 
   it('a manifest of another format_version', async () => {
