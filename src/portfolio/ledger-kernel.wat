@@ -40,7 +40,7 @@
     (local $prevE f64) (local $prevT f64) (local $peak f64) (local $peakIdx i32) (local $peakTs f64)
     (local $maxDd f64) (local $bound f64) (local $sumR f64) (local $defined i32)
     (local $ddp i32) (local $ddMs f64) (local $expo i32) (local $r f64) (local $dd f64) (local $gap i32)
-    (local $initial f64)
+    (local $initial f64) (local $cp i32) (local $rp i32) (local $cend i32)
     (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
     ;; $fb: bytes of one i32 column; $lf: where the f64 columns start
     (local.set $fb (i32.shl (local.get $fills) (i32.const 2)))
@@ -138,19 +138,24 @@
         ;; where it is used, at a new peak. Most points of an always-invested portfolio are here.
         (if (i32.and (i32.and (i32.eq (local.get $k) (i32.const 1)) (local.get $tsOk)) (i32.gt_s (local.get $t) (local.get $i0)))
           (then
+            ;; running addresses of close[t] and ret[t - i0 - 1], and the end of the stretch's closes
+            (local.set $cp (i32.add (local.get $c) (i32.shl (local.get $t) (i32.const 3))))
+            (local.set $rp (i32.add (local.get $ret) (i32.shl (i32.sub (i32.sub (local.get $t) (local.get $i0)) (i32.const 1)) (i32.const 3))))
+            (local.set $cend (i32.add (local.get $c) (i32.shl (local.get $until) (i32.const 3))))
             (loop $fast
               (local.set $e (f64.add (local.get $cash)
-                (f64.mul (local.get $u) (f64.load (i32.add (local.get $c) (i32.shl (local.get $t) (i32.const 3)))))))
+                (f64.mul (local.get $u) (f64.load (local.get $cp)))))
               (if (f64.ne (f64.sub (local.get $e) (local.get $e)) (f64.const 0))
-                (then (return (i32.sub (local.get $t) (local.get $i0)))))
+                (then (return (i32.sub (i32.shr_u (i32.sub (local.get $cp) (local.get $c)) (i32.const 3)) (local.get $i0)))))
               (if (f64.gt (local.get $prevE) (f64.const 0))
                 (then
                   (local.set $r (f64.sub (f64.div (local.get $e) (local.get $prevE)) (f64.const 1)))
-                  (f64.store (i32.add (local.get $ret) (i32.shl (i32.sub (i32.sub (local.get $t) (local.get $i0)) (i32.const 1)) (i32.const 3))) (local.get $r))
+                  (f64.store (local.get $rp) (local.get $r))
                   (local.set $sumR (f64.add (local.get $sumR) (local.get $r))))
                 (else (local.set $defined (i32.const 0))))
               (if (f64.ge (local.get $e) (local.get $peak))
                 (then
+                  (local.set $t (i32.shr_u (i32.sub (local.get $cp) (local.get $c)) (i32.const 3)))
                   (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (local.get $t) (i32.const 3)))))
                   (local.set $gap (i32.sub (local.get $t) (local.get $peakIdx)))
                   (if (i32.gt_s (local.get $gap) (i32.const 1)) (then
@@ -167,8 +172,10 @@
                     (local.set $maxDd (local.get $dd))
                     (local.set $bound (f64.add (f64.mul (local.get $peak) (f64.add (f64.const 1) (local.get $maxDd))) (f64.mul (local.get $peak) (f64.const 1e-9))))))))))
               (local.set $prevE (local.get $e))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br_if $fast (i32.lt_s (local.get $t) (local.get $until))))
+              (local.set $cp (i32.add (local.get $cp) (i32.const 8)))
+              (local.set $rp (i32.add (local.get $rp) (i32.const 8)))
+              (br_if $fast (i32.lt_u (local.get $cp) (local.get $cend))))
+            (local.set $t (local.get $until))
             (local.set $prevT (f64.load (i32.add (local.get $ts) (i32.shl (i32.sub (local.get $until) (i32.const 1)) (i32.const 3)))))
             (br $points)))
         (local.set $tt (f64.load (i32.add (local.get $ts) (i32.shl (local.get $t) (i32.const 3)))))
@@ -252,17 +259,20 @@
   ;; computeMetrics' dispersion: the centred sum of squares of the m returns and the sum of
   ;; squared shortfalls below rf per period, into out[8] and out[9].
   (func (export "dispersion") (param $ret i32) (param $m i32) (param $mean f64) (param $rf f64) (param $out i32)
-    (local $i i32) (local $r f64) (local $d f64) (local $x f64) (local $below f64) (local $ss f64) (local $downside f64)
-    (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $i) (local.get $m)))
-      (local.set $r (f64.load (i32.add (local.get $ret) (i32.shl (local.get $i) (i32.const 3)))))
-      (local.set $d (f64.sub (local.get $r) (local.get $mean)))
-      (local.set $ss (f64.add (local.get $ss) (f64.mul (local.get $d) (local.get $d))))
-      (local.set $x (f64.sub (local.get $r) (local.get $rf)))
-      (local.set $below (f64.mul (f64.sub (local.get $x) (f64.abs (local.get $x))) (f64.const 0.5)))
-      (local.set $downside (f64.add (local.get $downside) (f64.mul (local.get $below) (local.get $below))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $l)))
+    (local $p i32) (local $end i32) (local $r f64) (local $d f64) (local $x f64) (local $below f64) (local $ss f64) (local $downside f64)
+    ;; a running address and one branch per return
+    (local.set $p (local.get $ret))
+    (local.set $end (i32.add (local.get $ret) (i32.shl (local.get $m) (i32.const 3))))
+    (if (i32.gt_s (local.get $m) (i32.const 0)) (then
+      (loop $l
+        (local.set $r (f64.load (local.get $p)))
+        (local.set $d (f64.sub (local.get $r) (local.get $mean)))
+        (local.set $ss (f64.add (local.get $ss) (f64.mul (local.get $d) (local.get $d))))
+        (local.set $x (f64.sub (local.get $r) (local.get $rf)))
+        (local.set $below (f64.mul (f64.sub (local.get $x) (f64.abs (local.get $x))) (f64.const 0.5)))
+        (local.set $downside (f64.add (local.get $downside) (f64.mul (local.get $below) (local.get $below))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (br_if $l (i32.lt_u (local.get $p) (local.get $end))))))
     (f64.store offset=64 (local.get $out) (local.get $ss))
     (f64.store offset=72 (local.get $out) (local.get $downside)))
 )
