@@ -38,17 +38,18 @@ describe('the batch replay index of each stored row', () => {
     const store = tempStore('row-lookups');
     await generate(config, series, store);
     const loaded = await loadReplayInputs(planFor(config, 'signal_replay', store), series);
-    // And two signals written by hand for the cases generation does not produce: a leg on a
-    // bar older than its stream's latest at the signal (its mark is a later bar), and a leg on
-    // a stream's last bar (no bar after it: the order can never fill).
+    // And signals written by hand for the cases generation does not produce: a leg on a bar
+    // older than its stream's latest at the signal (its mark is a later bar), after one that is
+    // not (the index shares the stored columns until its first such leg), and a leg on a
+    // stream's last bar (no bar after it: the order can never fill).
     const [aaa, bbb] = series;
     const close = (s: typeof aaa, b: number) => s.start[b] + s.timeframeMs;
     const last = aaa.length - 1;
     const hand = {
       id: 'hand', type: 'by_hand',
       rows: {
-        seq: [0, 1], barIdx: [0, last], ts: [close(aaa, 10), close(aaa, last)], stream: ['BBB_4h', 'AAA_1h'],
-        value: [1, -1], weight: [1, 1], price: [bbb.close[0], aaa.close[last]],
+        seq: [0, 1, 2], barIdx: [5, 0, last], ts: [close(aaa, 5), close(aaa, 10), close(aaa, last)], stream: ['AAA_1h', 'BBB_4h', 'AAA_1h'],
+        value: [1, 1, -1], weight: [1, 1, 1], price: [aaa.close[5], bbb.close[0], aaa.close[last]],
       },
     };
     const inputs = { ...loaded, strategies: [...loaded.strategies, hand] };

@@ -26,14 +26,16 @@ export interface StrategySignals {
   /**
    * Per row: the last bar of the leg's stream at or before the signal's position (the price
    * board's bar then: the leg's bar or a later one). Found here once per loaded store rather
-   * than by each portfolio (a search per signal, ~10% of a replay's simulation).
+   * than by each portfolio (a search per signal, ~10% of a replay's simulation). The stored
+   * bar_idx column itself when no leg is stale (every leg's bar is its stream's last by then).
    */
   readonly mark: Int32Array;
   /**
    * Per row: the close of bar `mark` (the price board's price of the leg's stream then), read
    * next to the check of the leg's close (the same bar, for all but a leg older than its
    * stream's last bar): a portfolio sizing at the signal values what it holds on that stream at
-   * it without a search and two cache misses.
+   * it without a search and two cache misses. The stored price column itself when no leg is
+   * stale.
    */
   readonly markClose: Float64Array;
   /**
@@ -162,8 +164,12 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
   start[count] = rows;
   const at = new Int32Array(count);
   const ticks = new Int32Array(count);
-  const mark = new Int32Array(rows);
-  const markClose = new Float64Array(rows);
+  // A leg's board bar is its own bar (and its close the stored price, checked equal) unless a
+  // later bar of its stream closed by the signal's time (a stale leg): until the first stale
+  // row, the stored columns are the lookups, shared rather than copied (and the simulator then
+  // reads one array for both); from it on, columns of their own.
+  let mark: Int32Array | null = null;
+  let markClose: Float64Array | null = null;
   const fillPos = new Float64Array(rows);
   const fillTick = new Int32Array(rows);
   const fillOpen = new Float64Array(rows);
@@ -221,8 +227,19 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
         throw new BatchReplayInputError(`stored signal leg ${stream[r]} bar_idx ${b} at ${iso(now)} does not match the base data (price ${price[r]})`);
       }
       // Bar b closed by now, so it sits at or before the tick's last position.
-      const m = (mark[r] = lastBarAt(positions, b, end));
-      markClose[r] = closes[m];
+      const m = lastBarAt(positions, b, end);
+      if (m !== b && mark === null) {
+        mark = new Int32Array(rows);
+        markClose = new Float64Array(rows);
+        for (let j = 0; j < r; j++) {
+          mark[j] = barIdx[j];
+          markClose[j] = price[j];
+        }
+      }
+      if (mark !== null) {
+        mark[r] = m;
+        markClose![r] = closes[m];
+      }
       if (m + 1 < length) {
         fillPos[r] = positions[m + 1];
         fillTick[r] = barTicks[m + 1];
@@ -242,6 +259,8 @@ function indexStrategy(id: string, stored: StoredSignalRows, bars: BarColumns, t
   }
   const streams: number[] = [];
   for (let i = 0; i < traded.length; i++) if (traded[i] === 1) streams.push(i);
+  mark ??= barIdx instanceof Int32Array ? barIdx : Int32Array.from(barIdx);
+  markClose ??= price instanceof Float64Array ? price : Float64Array.from(price);
   const indexed: StrategySignals = { id, count, start, at, tick: ticks, stream: legStream, mark, markClose, fillPos, fillTick, fillOpen, fillStart, streams, openingLegs, value, weight, price };
   keptShapes.stored = stored;
   keptShapes.indexed = indexed;
