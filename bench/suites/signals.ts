@@ -280,12 +280,15 @@ async function replayVsRegenerate() {
     }
   }
   const bars = series.reduce((n, s) => n + s.length, 0);
+  // Every round's figures too: on a shared machine the rounds of one run spread widely, and the
+  // medians alone hide how much (round 0 runs on cold code).
+  const rounds = { regenerateMs: regenMs, replayMs, batchReplayMs: batchMs, batchReplayWithTradesMs: batchTradesMs, furtherSettingMs: settingMs };
   return {
     instances: backtest.strategies.length, bars,
     regenerateMedianMs: median(regenMs), replayMedianMs: median(replayMs), batchReplayMedianMs: median(batchMs), batchReplayWithTradesMedianMs: median(batchTradesMs),
     speedup: median(regenMs) / median(replayMs), batchSpeedup: median(regenMs) / median(batchMs), batchWithTradesSpeedup: median(regenMs) / median(batchTradesMs),
     furtherSettingMedianMs: median(settingMs), furtherSettingSpeedup: median(regenMs) / median(settingMs),
-    exact, batchExact, settingExact, peakRssMb: peakRssMb(),
+    exact, batchExact, settingExact, peakRssMb: peakRssMb(), rounds,
   };
 }
 
@@ -319,7 +322,8 @@ export const suite: BenchSuite = {
     }
     if (name === 'replay-vs-regenerate') {
       const f = await replayVsRegenerate();
-      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms; replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x; a further setting over the store already read ${f.furtherSettingMedianMs.toFixed(0)} ms = ${f.furtherSettingSpeedup.toFixed(1)}x, exact ${f.settingExact}` };
+      const warm = (xs: number[]) => `${Math.min(...xs.slice(1)).toFixed(0)}-${Math.max(...xs.slice(1)).toFixed(0)}`;
+      return { figure: f, line: `${f.instances} instances over ${f.bars.toLocaleString('en-US')} bars: regenerate ${f.regenerateMedianMs.toFixed(0)} ms (rounds 1-${ROUNDS - 1}: ${warm(f.rounds.regenerateMs)}); replay (events) ${f.replayMedianMs.toFixed(0)} ms = ${f.speedup.toFixed(1)}x, exact ${f.exact}; replay (batch) ${f.batchReplayMedianMs.toFixed(0)} ms (${warm(f.rounds.batchReplayMs)}) = ${f.batchSpeedup.toFixed(1)}x, exact ${f.batchExact}; batch reading every trade and curve ${f.batchReplayWithTradesMedianMs.toFixed(0)} ms = ${f.batchWithTradesSpeedup.toFixed(1)}x; a further setting over the store already read ${f.furtherSettingMedianMs.toFixed(0)} ms = ${f.furtherSettingSpeedup.toFixed(1)}x, exact ${f.settingExact}` };
     }
     if (name === 'metrics-from-ledger') {
       const f = await metricsFromLedger(plans);
