@@ -33,6 +33,16 @@ import { lastBarAt, type Timeline } from './timeline.ts';
 import { firstTickFrom } from '../window.ts';
 
 // Exit reason codes: indices into EXIT_REASONS (src/portfolio/trade-columns.ts), which names them in trades.
+/** The one-stream path (runOneStream) on: off only in the tests that compare it with the general path. */
+let ONE_STREAM_PATH = true;
+/** For tests: runs every portfolio on the general path (false) or lets eligible ones take the one-stream path (true). */
+export function useOneStreamPath(on: boolean): void {
+  ONE_STREAM_PATH = on;
+}
+let oneStreamRuns = 0;
+/** For tests: how many portfolios the one-stream path has simulated in this process. */
+export const oneStreamPathRuns = (): number => oneStreamRuns;
+
 const SIGNAL = 0;
 const STOP_LOSS = 1;
 const TAKE_PROFIT = 2;
@@ -385,6 +395,10 @@ export class PortfolioSimulator {
   /** Runs the whole replay for this portfolio. */
   run(): SimulatedPortfolio {
     const { sources } = this;
+    if (ONE_STREAM_PATH && this.oneStreamSource() !== null) {
+      this.runOneStream(this.oneStreamSource()!);
+      return this.result();
+    }
     const n = sources.length;
     const heads = new Int32Array(n);
     for (;;) {
@@ -414,11 +428,133 @@ export class PortfolioSimulator {
     }
     this.advance(Infinity);
     this.endOfData();
+    return this.result();
+  }
+
+  private result(): SimulatedPortfolio {
     const { trades, strategyIds, series, config } = this;
     return {
       cash: this.cash, tradeColumns: trades, trades: () => trades.toTrades(config.id, strategyIds, series), ledger: this.ledger, rejectedOrders: this.rejected,
       signalsReceived: this.signalsReceived, fillsReceived: this.fillsReceived,
     };
+  }
+
+  // ---- one strategy on one stream: the same rules with one sub-position ----
+
+  /**
+   * The source of a portfolio the one-stream path can run: one strategy heard once, no regime
+   * filter, every signal one leg, all on one stream, and no price exits; null otherwise.
+   */
+  private oneStreamSource(): StrategySignals | null {
+    if (this.sources.length !== 1 || this.hasStops) return null;
+    const { strategy, times } = this.sources[0];
+    if (strategy === null || times !== 1 || strategy.streams.length !== 1) return null;
+    // every signal one row: the starts are 0, 1, 2, ...
+    if (strategy.start[strategy.count] !== strategy.count) return null;
+    return strategy;
+  }
+
+  /**
+   * run() for a portfolio with one sub-position (oneStreamSource): what the general loop does
+   * for it, in the same order with the same operations, less its machinery for many sources,
+   * streams, slots and queued orders (the merge of sources, the scan of streams and of open
+   * positions, the queue): ~half the simulation of the bench store's portfolios, all but four
+   * of which are of this kind. Kept in step with the general path by a differential property
+   * test (test/signals/batch-replay-one-stream.test.ts) and by the replay-equals-backtest ones.
+   */
+  private runOneStream(src: StrategySignals): void {
+    oneStreamRuns++;
+    const slot = this.slotFor(0, src.streams[0]);
+    const s = this.slotStream[slot];
+    for (let k = 0; k < src.count; k++) {
+      const at = src.at[k];
+      // advance(at): the order waiting for its bar fills at its open (with that bar's close not
+      // marked yet: exclusiveStream, set by fillOne, reset here)
+      if (this.pendingActive[slot] === 1 && this.nextPos[s] <= at) this.fillOne(slot, s);
+      this.nowPos = at;
+      this.exclusiveStream = -1;
+      this.tick = src.tick[k];
+      if (at < this.firstActivePos) continue;
+      this.signalsReceived++;
+      const r = k;
+      const value = src.value[r];
+      const weight = src.weight[r];
+      const weightSum = 0 + Math.abs(weight);
+      this.markBar[s] = src.mark[r];
+      this.boardClose[s] = src.markClose[r];
+      this.boardNext[s] = src.fillPos[r];
+      let target = value === 0 || weight === 0 ? 0 : value * Math.sign(weight);
+      if (target !== 0 && !this.regimeAllows) target = 0;
+      if (target === this.projected[slot]) continue;
+      const orderId = ++this.orderSeq;
+      if (target === 0) {
+        this.sizeNotional = false;
+        this.sizeAmount = 0;
+        this.sizeFractional = false;
+      } else {
+        this.legPrice = src.price[r];
+        this.legShare = Math.abs(weight) / weightSum;
+        this.legWeight = Math.abs(weight);
+        if (!this.openingSize(slot)) {
+          this.rejected++;
+          continue;
+        }
+      }
+      this.latestOrder[slot] = orderId;
+      this.projected[slot] = target;
+      const m = src.mark[r];
+      if (this.fillAtClose) {
+        this.checkFrom = m + 1;
+        this.fillBase = this.close[s][m];
+        this.fillTime = this.start[s][m] + this.timeframeMs[s];
+        this.execute(slot, target, this.sizeNotional, this.sizeAmount, this.sizeFractional, orderId, SIGNAL, m);
+      } else {
+        // enqueue: a newer order supersedes the waiting one, and the queue then waits for this row's next bar
+        if (this.pendingActive[slot] === 1) this.rejected++;
+        this.nextBar[s] = m + 1;
+        this.nextPos[s] = src.fillPos[r];
+        this.nextTick[s] = src.fillTick[r];
+        this.nextOpen[s] = src.fillOpen[r];
+        this.nextStart[s] = src.fillStart[r];
+        this.pendingActive[slot] = 1;
+        this.pendingTarget[slot] = target;
+        this.pendingNotional[slot] = this.sizeNotional ? 1 : 0;
+        this.pendingAmount[slot] = this.sizeAmount;
+        this.pendingFractional[slot] = this.sizeFractional ? 1 : 0;
+        this.pendingOrderId[slot] = orderId;
+      }
+    }
+    // advance(Infinity), then endOfData (its queue is the one order, if any)
+    if (this.pendingActive[slot] === 1 && this.nextPos[s] < Infinity) this.fillOne(slot, s);
+    this.tick = this.timeline.lastTick;
+    if (this.pendingActive[slot] === 1) {
+      this.pendingActive[slot] = 0;
+      this.reject(slot, this.pendingOrderId[slot]);
+    }
+    this.nextPos[s] = Infinity;
+    if (!this.config.close_at_end || this.quantity[slot] === 0) return;
+    const last = this.series[s].length - 1;
+    const orderId = ++this.orderSeq;
+    this.latestOrder[slot] = orderId;
+    this.projected[slot] = 0;
+    this.fillBase = this.close[s][last];
+    this.fillTime = this.start[s][last] + this.timeframeMs[s];
+    this.execute(slot, 0, false, 0, false, orderId, END_OF_DATA, last);
+  }
+
+  /** fillQueue(s) with the one order waiting. */
+  private fillOne(slot: number, s: number): void {
+    const b = this.nextBar[s];
+    this.nowPos = this.nextPos[s];
+    this.exclusiveStream = s;
+    this.tick = this.nextTick[s];
+    this.checkFrom = b;
+    this.nextPos[s] = Infinity;
+    this.pendingActive[slot] = 0;
+    this.fillBase = this.nextOpen[s];
+    this.fillTime = this.nextStart[s];
+    this.execute(slot, this.pendingTarget[slot], this.pendingNotional[slot] === 1, this.pendingAmount[slot], this.pendingFractional[slot] === 1,
+      this.pendingOrderId[slot], SIGNAL, b);
   }
 
   // ---- the clock between stored rows: open fills and stop checks, in schedule order ----

@@ -1,0 +1,167 @@
+/**
+ * The batch simulator's one-stream path (runOneStream in
+ * src/topology/batch-replay/simulate-portfolio.ts: one strategy on one stream, no regime
+ * filter, no price exits) against its general path, on the same loaded store: identical
+ * portfolios (trades field by field, curves, cash, rejected orders, counters, metrics) for
+ * random one-stream strategies, sizing, position and gross caps, costs, fill timings, buying
+ * power modes, close_at_end and data windows. The replay-equals-backtest properties
+ * (batch-replay.test.ts) check both against the event-driven engine.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../../src/strategies/registry.ts';
+import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
+import { runBatchReplay } from '../../src/topology/batch-replay/index.ts';
+import { oneStreamPathRuns, useOneStreamPath } from '../../src/topology/batch-replay/simulate-portfolio.ts';
+import type { RunOutcome } from '../../src/topology/run.ts';
+import { generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
+
+const oneStreamTypes = strategyTypes().filter((type) => getStrategy(type).streams !== 2);
+
+const paramsArb = (type: string) => {
+  const space = getStrategy(type).paramSpace;
+  const keys = Object.keys(space);
+  return fc.tuple(...keys.map((k) => fc.constantFrom(...space[k])), fc.boolean()).map((values) => {
+    const params: Record<string, unknown> = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
+    params.long_only = values[keys.length];
+    return params;
+  });
+};
+const strategyArb = fc.constantFrom(...oneStreamTypes).chain((type) =>
+  fc.record({ type: fc.constant(type), params: paramsArb(type), input: fc.constantFrom('AAA_1h', 'BBB_1h', 'AAA_4h') }),
+);
+const sizingArb = fc.oneof(
+  fc.record({ type: fc.constant('fixed_quantity'), quantity: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.5, max: 50, noNaN: true })) }),
+  fc.record({ type: fc.constantFrom('percent_equity', 'percent_cash'), pct: fc.integer({ min: 5, max: 150 }), basis: fc.constantFrom('signal_close', 'fill_price'), fractional: fc.boolean() }),
+);
+// No price exits: a stop sends a portfolio down the general path.
+const riskArb = fc.record({
+  max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
+  max_gross_exposure_pct: fc.option(fc.integer({ min: 20, max: 200 }), { nil: undefined, freq: 1 }),
+}).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+const commissionArb = fc.oneof(
+  fc.constant({ type: 'none' }),
+  fc.record({ type: fc.constant('percent'), pct: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
+  fc.record({ type: fc.constant('per_unit'), amount: fc.double({ min: 0, max: 0.05, noNaN: true }), min_per_order: fc.constantFrom(0, 1) }),
+  fc.record({ type: fc.constant('fixed'), amount: fc.constantFrom(0, 1, 5) }),
+);
+const executionArb = fc.record({
+  fill: fc.constantFrom('next_open', 'signal_close'),
+  commission: commissionArb,
+  slippage_bps: fc.constantFrom(0, 1, 5, 20),
+  on_insufficient_cash: fc.constantFrom('reject', 'resize'),
+});
+const portfolioArb = fc.record({
+  sizing: sizingArb,
+  risk: riskArb,
+  initial_cash: fc.integer({ min: 2_000, max: 1_000_000 }),
+  close_at_end: fc.boolean(),
+  execution: fc.option(executionArb, { nil: undefined }),
+});
+
+function configOf(strategies: { type: string; params: Record<string, unknown>; input: string }[], portfolios: unknown[], execution: unknown, window: { start_bar: number } | undefined) {
+  return {
+    name: 'one-stream-path',
+    data: {
+      timezone: 'UTC',
+      streams: [
+        { symbol: 'AAA', timeframe: '1h', synthetic: { seed: 31, bars: 1200, start_price: 80 } },
+        { symbol: 'BBB', timeframe: '1h', synthetic: { seed: 32, bars: 1000, start_price: 15, start: '2020-01-04' } },
+        { symbol: 'AAA', timeframe: '4h', resample_from: 'AAA_1h' },
+      ],
+      ...(window ? { window } : {}),
+    },
+    strategies: strategies.map((s, i) => ({ id: `s${i}`, type: s.type, params: s.params, inputs: [s.input] })),
+    portfolios,
+    execution,
+  };
+}
+
+/** Everything per portfolio the two paths must agree on. */
+const everything = (o: RunOutcome) => ({
+  portfolios: portfolioOutcomes(o),
+  details: o.portfolios.map((p) => ({ signalsReceived: p.result.signalsReceived, fillsReceived: p.result.fillsReceived, metrics: p.metrics })),
+  fills: o.stats.fills,
+});
+
+afterEach(() => useOneStreamPath(true));
+
+describe('the batch simulator\'s one-stream path', () => {
+  it('gives what the general path gives, for random one-stream strategies, sizing, caps, costs and fill timings', async () => {
+    let runs = 0;
+    let trades = 0;
+    let rejected = 0;
+    const before = oneStreamPathRuns();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(strategyArb, { minLength: 1, maxLength: 3 }),
+        fc.array(portfolioArb, { minLength: 1, maxLength: 3 }),
+        executionArb,
+        fc.option(fc.integer({ min: 50, max: 600 }), { nil: undefined }),
+        async (strategies, settings, execution, startBar) => {
+          fc.pre(strategies.every((s) => safeResolveStrategyParams(s.type, s.params).success));
+          // portfolio p trades strategy p (mod the strategies): one strategy each
+          const portfolios = settings.map((p, i) => ({
+            id: `p${i}`,
+            strategies: [`s${i % strategies.length}`],
+            ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)),
+          }));
+          const config = configOf(strategies, portfolios, execution, startBar === undefined ? undefined : { start_bar: startBar });
+          const series = await loadSeries(config);
+          const store = tempStore('one-stream');
+          await generate(config, series, store);
+          const plan = planFor(config, 'signal_replay', store);
+          const inputs = await loadReplayInputs(plan, series);
+          useOneStreamPath(false);
+          const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
+          useOneStreamPath(true);
+          const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
+          expect(fast).toStrictEqual(general);
+          runs++;
+          for (const p of general.portfolios) {
+            trades += p.trades.length;
+            rejected += p.rejected;
+          }
+        },
+      ),
+      { numRuns: 60, seed: 11 },
+    );
+    expect(runs).toBeGreaterThanOrEqual(40);
+    expect(trades).toBeGreaterThan(1000);
+    // orders refused or superseded happened, and every portfolio took the one-stream path
+    expect(rejected).toBeGreaterThan(20);
+    expect(oneStreamPathRuns() - before).toBeGreaterThanOrEqual(runs);
+  });
+
+  it('supersedes a waiting order as the general path does (two signals of one tick, written by hand)', async () => {
+    const config = configOf([{ type: 'sma_crossover', params: { fast_period: 3, slow_period: 8 }, input: 'AAA_1h' }],
+      [{ id: 'p', strategies: ['s0'], sizing: { type: 'percent_equity', pct: 50 } }], { fill: 'next_open' }, undefined);
+    const series = await loadSeries(config);
+    const store = tempStore('one-stream-supersede');
+    await generate(config, series, store);
+    const plan = planFor(config, 'signal_replay', store);
+    const loaded = await loadReplayInputs(plan, series);
+    const aaa = series[0];
+    const close = (b: number) => aaa.start[b] + aaa.timeframeMs;
+    const bars = [10, 10, 20, 20, 30];
+    const rows = {
+      seq: [0, 1, 2, 3, 4], barIdx: bars, ts: bars.map(close), stream: bars.map(() => 'AAA_1h'),
+      value: [1, -1, 1, 0, -1], weight: bars.map(() => 1), price: bars.map((b) => aaa.close[b]),
+    };
+    const inputs = { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] };
+    const before = oneStreamPathRuns();
+    useOneStreamPath(false);
+    const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
+    useOneStreamPath(true);
+    const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
+    expect(oneStreamPathRuns() - before).toBe(1);
+    expect(fast).toStrictEqual(general);
+    // the first order of each tick superseded by the second: short from bar 11, flat at bar 21,
+    // short again from bar 31 to the end (closed there): two trades, both short
+    expect(general.portfolios[0].rejected).toBe(2);
+    expect(general.portfolios[0].trades.map((t) => [t.direction, t.entryBarIdx, t.exitBarIdx, t.exitReason])).toEqual([
+      ['short', 11, 21, 'signal'], ['short', 31, series[0].length - 1, 'end_of_data'],
+    ]);
+  });
+});
+
