@@ -15,42 +15,18 @@ import { runBatchReplay } from '../../src/topology/batch-replay/index.ts';
 import { oneStreamPathRuns, useOneStreamPath } from '../../src/topology/batch-replay/simulate-portfolio.ts';
 import type { RunOutcome } from '../../src/topology/run.ts';
 import { generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
+import { executionArb, paramsArb, sizingArb } from './arbitraries.ts';
 
 const oneStreamTypes = strategyTypes().filter((type) => getStrategy(type).streams !== 2);
 
-const paramsArb = (type: string) => {
-  const space = getStrategy(type).paramSpace;
-  const keys = Object.keys(space);
-  return fc.tuple(...keys.map((k) => fc.constantFrom(...space[k])), fc.boolean()).map((values) => {
-    const params: Record<string, unknown> = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-    params.long_only = values[keys.length];
-    return params;
-  });
-};
 const strategyArb = fc.constantFrom(...oneStreamTypes).chain((type) =>
   fc.record({ type: fc.constant(type), params: paramsArb(type), input: fc.constantFrom('AAA_1h', 'BBB_1h', 'AAA_4h') }),
-);
-const sizingArb = fc.oneof(
-  fc.record({ type: fc.constant('fixed_quantity'), quantity: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.5, max: 50, noNaN: true })) }),
-  fc.record({ type: fc.constantFrom('percent_equity', 'percent_cash'), pct: fc.integer({ min: 5, max: 150 }), basis: fc.constantFrom('signal_close', 'fill_price'), fractional: fc.boolean() }),
 );
 // No price exits: a stop sends a portfolio down the general path.
 const riskArb = fc.record({
   max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
   max_gross_exposure_pct: fc.option(fc.integer({ min: 20, max: 200 }), { nil: undefined, freq: 1 }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
-const commissionArb = fc.oneof(
-  fc.constant({ type: 'none' }),
-  fc.record({ type: fc.constant('percent'), pct: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
-  fc.record({ type: fc.constant('per_unit'), amount: fc.double({ min: 0, max: 0.05, noNaN: true }), min_per_order: fc.constantFrom(0, 1) }),
-  fc.record({ type: fc.constant('fixed'), amount: fc.constantFrom(0, 1, 5) }),
-);
-const executionArb = fc.record({
-  fill: fc.constantFrom('next_open', 'signal_close'),
-  commission: commissionArb,
-  slippage_bps: fc.constantFrom(0, 1, 5, 20),
-  on_insufficient_cash: fc.constantFrom('reject', 'resize'),
-});
 const portfolioArb = fc.record({
   sizing: sizingArb,
   risk: riskArb,

@@ -18,6 +18,7 @@ import { loadReplayInputs } from '../../src/topology/replay-inputs.ts';
 import { BatchReplayInputError, batchReplayMetrics, runBatchReplay, UnsupportedBatchReplay, type PortfolioMetricsRow } from '../../src/topology/batch-replay/index.ts';
 import { backtest, generate, loadSeries, planFor, portfolioOutcomes, tempStore } from './helpers.ts';
 import { fixtureConfig, fixtureSeries, patch } from './regime-fixture.ts';
+import { commissionArb, executionArb, paramsArb, sizingArb } from './arbitraries.ts';
 
 type Config = Record<string, unknown>;
 
@@ -90,21 +91,8 @@ type First = 'AAA_1h' | 'BBB_1h' | 'AAA_4h';
 
 const inputsFor = (type: string, first: First) => (getStrategy(type).streams === 2 ? ['AAA_1h', 'BBB_1h'] : [first]);
 
-const paramsArb = (type: string) => {
-  const space = getStrategy(type).paramSpace;
-  const keys = Object.keys(space);
-  return fc.tuple(...keys.map((k) => fc.constantFrom(...space[k])), fc.boolean()).map((values) => {
-    const params: Record<string, unknown> = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-    params.long_only = values[keys.length];
-    return params;
-  });
-};
 const strategyArb = fc.constantFrom(...strategyTypes()).chain((type) =>
   fc.record({ type: fc.constant(type), params: paramsArb(type), first: fc.constantFrom<First>('AAA_1h', 'BBB_1h', 'AAA_4h') }),
-);
-const sizingArb = fc.oneof(
-  fc.record({ type: fc.constant('fixed_quantity'), quantity: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.5, max: 50, noNaN: true })) }),
-  fc.record({ type: fc.constantFrom('percent_equity', 'percent_cash'), pct: fc.integer({ min: 5, max: 150 }), basis: fc.constantFrom('signal_close', 'fill_price'), fractional: fc.boolean() }),
 );
 const riskArb = fc.record({
   stop_loss_pct: fc.option(fc.double({ min: 0.2, max: 8, noNaN: true }), { nil: undefined, freq: 2 }),
@@ -113,18 +101,6 @@ const riskArb = fc.record({
   max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
   max_gross_exposure_pct: fc.option(fc.integer({ min: 50, max: 200 }), { nil: undefined, freq: 2 }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
-const commissionArb = fc.oneof(
-  fc.constant({ type: 'none' }),
-  fc.record({ type: fc.constant('percent'), pct: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
-  fc.record({ type: fc.constant('per_unit'), amount: fc.double({ min: 0, max: 0.05, noNaN: true }), min_per_order: fc.constantFrom(0, 1) }),
-  fc.record({ type: fc.constant('fixed'), amount: fc.constantFrom(0, 1, 5) }),
-);
-const executionArb = fc.record({
-  fill: fc.constantFrom('next_open', 'signal_close'),
-  commission: commissionArb,
-  slippage_bps: fc.constantFrom(0, 1, 5, 20),
-  on_insufficient_cash: fc.constantFrom('reject', 'resize'),
-});
 /** Per-portfolio overrides: any subset of the execution keys. */
 const overrideArb = fc.option(fc.record({
   fill: fc.constantFrom('next_open', 'signal_close'),

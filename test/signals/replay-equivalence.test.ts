@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getStrategy, safeResolveStrategyParams, strategyTypes } from '../../src/strategies/registry.ts';
 import { backtest, generate, loadSeries, portfolioOutcomes, replay, tempStore } from './helpers.ts';
+import { paramsArb } from './arbitraries.ts';
 
 const data = {
   timezone: 'UTC',
@@ -19,16 +20,6 @@ const classifiers = [{ id: 'trend', type: 'trend', params: { fast_period: 10, sl
 
 const inputsFor = (type: string, first: 'AAA_1h' | 'BBB_1h') =>
   getStrategy(type).streams === 2 ? ['AAA_1h', 'BBB_1h'] : [first];
-
-const paramsArb = (type: string) => {
-  const space = getStrategy(type).paramSpace;
-  const keys = Object.keys(space);
-  return fc.tuple(...keys.map((k) => fc.constantFrom(...space[k])), fc.boolean()).map((values) => {
-    const params: Record<string, unknown> = Object.fromEntries(keys.map((k, i) => [k, values[i]]));
-    params.long_only = values[keys.length];
-    return params;
-  });
-};
 
 const strategyArb = fc.constantFrom(...strategyTypes()).chain((type) =>
   fc.record({ type: fc.constant(type), params: paramsArb(type), first: fc.constantFrom('AAA_1h' as const, 'BBB_1h' as const) }),
