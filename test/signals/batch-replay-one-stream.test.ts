@@ -24,8 +24,8 @@ const strategyArb = fc.constantFrom(...oneStreamTypes).chain((type) =>
 );
 // No price exits: a stop sends a portfolio down the general path.
 const riskArb = fc.record({
-  max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
-  max_gross_exposure_pct: fc.option(fc.integer({ min: 20, max: 200 }), { nil: undefined, freq: 1 }),
+  max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 2 }),
+  max_gross_exposure_pct: fc.option(fc.integer({ min: 20, max: 200 }), { nil: undefined, freq: 2 }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 const portfolioArb = fc.record({
   sizing: sizingArb,

@@ -98,7 +98,7 @@ const riskArb = fc.record({
   stop_loss_pct: fc.option(fc.double({ min: 0.2, max: 8, noNaN: true }), { nil: undefined, freq: 2 }),
   take_profit_pct: fc.option(fc.double({ min: 0.5, max: 15, noNaN: true }), { nil: undefined, freq: 2 }),
   trailing_stop_pct: fc.option(fc.double({ min: 0.1, max: 6, noNaN: true }), { nil: undefined, freq: 2 }),
-  max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 1 }),
+  max_position_pct: fc.option(fc.integer({ min: 10, max: 120 }), { nil: undefined, freq: 2 }),
   max_gross_exposure_pct: fc.option(fc.integer({ min: 50, max: 200 }), { nil: undefined, freq: 2 }),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 /** Per-portfolio overrides: any subset of the execution keys. */
