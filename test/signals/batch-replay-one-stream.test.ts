@@ -139,5 +139,52 @@ describe('the batch simulator\'s one-stream path', () => {
       ['short', 11, 21, 'signal'], ['short', 31, series[0].length - 1, 'end_of_data'],
     ]);
   });
+
+  it('takes a repeated signal again after its order was refused for buying power, as the general path does (written by hand)', async () => {
+    // Stored rows are change-only when this engine writes them, but a store may repeat a value:
+    // the refused order must leave the sub-position's projected direction where it really is
+    // (flat), so the repeat is an order of its own, not a signal already acted on.
+    const execution = { fill: 'next_open', slippage_bps: 0, commission: { type: 'none' }, on_insufficient_cash: 'reject' };
+    const base = configOf([{ type: 'sma_crossover', params: { fast_period: 3, slow_period: 8 }, input: 'AAA_1h' }], [{ id: 'p', strategies: ['s0'] }], execution, undefined);
+    const series = await loadSeries(base);
+    const aaa = series[0];
+    // two bars whose next opens differ: 100 units are dearer than the cash after the first, cheaper after the second
+    let first = -1;
+    let second = -1;
+    for (let b = 10; b < 200 && second < 0; b++) {
+      for (let c = b + 5; c < b + 100; c++) {
+        if (aaa.open[b + 1] > aaa.open[c + 1] * 1.02) {
+          first = b;
+          second = c;
+          break;
+        }
+      }
+    }
+    expect(second).toBeGreaterThan(first);
+    const cash = Math.round(100 * (aaa.open[first + 1] + aaa.open[second + 1]) / 2);
+    const config = { ...base, portfolios: [{ id: 'p', strategies: ['s0'], sizing: { type: 'fixed_quantity', quantity: 100 }, initial_cash: cash }] };
+    const store = tempStore('one-stream-repeat');
+    await generate(config, series, store);
+    const plan = planFor(config, 'signal_replay', store);
+    const loaded = await loadReplayInputs(plan, series);
+    const bars = [first, second];
+    const rows = {
+      seq: [0, 1], barIdx: bars, ts: bars.map((b) => aaa.start[b] + aaa.timeframeMs), stream: bars.map(() => 'AAA_1h'),
+      value: [1, 1], weight: [1, 1], price: bars.map((b) => aaa.close[b]),
+    };
+    const inputs = { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] };
+    const before = oneStreamPathRuns();
+    useOneStreamPath(false);
+    const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
+    useOneStreamPath(true);
+    const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
+    expect(oneStreamPathRuns() - before).toBe(1);
+    expect(fast).toStrictEqual(general);
+    // the first order refused, the repeat filled at the open after the second bar and held to the end
+    expect(general.portfolios[0].rejected).toBe(1);
+    expect(general.portfolios[0].trades.map((t) => [t.direction, t.entryBarIdx, t.exitBarIdx, t.exitReason])).toEqual([
+      ['long', second + 1, aaa.length - 1, 'end_of_data'],
+    ]);
+  });
 });
 

@@ -30,7 +30,9 @@ import { TradeColumns } from '../../portfolio/trade-columns.ts';
 import type { ClassifierChanges, IndexedReplayRows, StrategySignals } from './replay-rows.ts';
 import { BatchReplayInputError } from './errors.ts';
 import { lastBarAt, type Timeline } from './timeline.ts';
+import { simulateOneStream } from './one-stream.ts';
 import { firstTickFrom } from '../window.ts';
+import { COMMISSION_FIXED, COMMISSION_NONE, COMMISSION_PER_UNIT, COMMISSION_PERCENT, costOf, END_OF_DATA, FIXED_QUANTITY, PERCENT_CASH, PERCENT_EQUITY, SIGNAL, STOP_LOSS, TAKE_PROFIT, TRAILING_STOP } from './codes.ts';
 
 /** The one-stream path (runOneStream) on: off only in the tests that compare it with the general path. */
 let ONE_STREAM_PATH = true;
@@ -41,23 +43,6 @@ export function useOneStreamPath(on: boolean): void {
 let oneStreamRuns = 0;
 /** For tests: how many portfolios the one-stream path has simulated in this process. */
 export const oneStreamPathRuns = (): number => oneStreamRuns;
-
-// Exit reason codes: indices into EXIT_REASONS (src/portfolio/trade-columns.ts), which names them in trades.
-const SIGNAL = 0;
-const STOP_LOSS = 1;
-const TAKE_PROFIT = 2;
-const END_OF_DATA = 3;
-const TRAILING_STOP = 4;
-
-// Commission models (Commission['type']), as numbers for the per-fill switch.
-const COMMISSION_NONE = 0;
-const COMMISSION_PERCENT = 1;
-const COMMISSION_PER_UNIT = 2;
-const COMMISSION_FIXED = 3;
-
-const FIXED_QUANTITY = 0;
-const PERCENT_EQUITY = 1;
-const PERCENT_CASH = 2;
 
 export interface SimulatedPortfolio {
   readonly cash: number;
@@ -455,110 +440,22 @@ export class PortfolioSimulator {
     return strategy;
   }
 
-  /**
-   * run() for a portfolio with one sub-position (oneStreamSource): what the general loop does
-   * for it, in the same order with the same operations, less its machinery for many sources,
-   * streams, slots and queued orders (the merge of sources, the scan of streams and of open
-   * positions, the queue). Simulating the bench store's 100 portfolios, all but four of this
-   * kind: ~22 -> ~17-20 ms. A copy of onSignal's steps rather than a call to it on purpose: a
-   * loop calling onSignal, fillQueue and endOfData (only the merge and the stream scan left
-   * out) measured no faster than run() (minimum 19.0-20.3 vs ~16-17 ms for this one). Kept in
-   * step with the general path by a differential property test
-   * (test/signals/batch-replay-one-stream.test.ts) and by the replay-equals-backtest ones.
-   */
+  /** run() for a portfolio oneStreamSource accepts: one-stream.ts, over this simulator's settings and books. */
   private runOneStream(src: StrategySignals): void {
     oneStreamRuns++;
-    const slot = this.slotFor(0, src.streams[0]);
-    const s = this.slotStream[slot];
-    for (let k = 0; k < src.count; k++) {
-      const at = src.at[k];
-      // advance(at): the order waiting for its bar fills at its open (with that bar's close not
-      // marked yet: exclusiveStream, set by fillOne, reset here)
-      if (this.pendingActive[slot] === 1 && this.nextPos[s] <= at) this.fillOne(slot, s);
-      this.nowPos = at;
-      this.exclusiveStream = -1;
-      this.tick = src.tick[k];
-      if (at < this.firstActivePos) continue;
-      this.signalsReceived++;
-      const r = k; // one row per signal
-      const value = src.value[r];
-      const weight = src.weight[r];
-      this.markBar[s] = src.mark[r];
-      this.boardClose[s] = src.markClose[r];
-      this.boardNext[s] = src.fillPos[r];
-      // (no regime filter: every signal may open)
-      const target = value === 0 || weight === 0 ? 0 : value * Math.sign(weight);
-      if (target === this.projected[slot]) continue;
-      const orderId = ++this.orderSeq;
-      if (target === 0) {
-        this.sizeNotional = false;
-        this.sizeAmount = 0;
-        this.sizeFractional = false;
-      } else {
-        this.legPrice = src.price[r];
-        // the general path's |w| / (sum of the signal's |w|): one row, 0 + |w| is |w|
-        this.legShare = Math.abs(weight) / Math.abs(weight);
-        this.legWeight = Math.abs(weight);
-        if (!this.openingSize(slot)) {
-          this.rejected++;
-          continue;
-        }
-      }
-      this.latestOrder[slot] = orderId;
-      this.projected[slot] = target;
-      const m = src.mark[r];
-      if (this.fillAtClose) {
-        this.checkFrom = m + 1;
-        this.fillBase = this.close[s][m];
-        this.fillTime = this.start[s][m] + this.timeframeMs[s];
-        this.execute(slot, target, this.sizeNotional, this.sizeAmount, this.sizeFractional, orderId, SIGNAL, m);
-      } else {
-        // enqueue: a newer order supersedes the waiting one, and the queue then waits for this row's next bar
-        if (this.pendingActive[slot] === 1) this.rejected++;
-        this.nextBar[s] = m + 1;
-        this.nextPos[s] = src.fillPos[r];
-        this.nextTick[s] = src.fillTick[r];
-        this.nextOpen[s] = src.fillOpen[r];
-        this.nextStart[s] = src.fillStart[r];
-        this.pendingActive[slot] = 1;
-        this.pendingTarget[slot] = target;
-        this.pendingNotional[slot] = this.sizeNotional ? 1 : 0;
-        this.pendingAmount[slot] = this.sizeAmount;
-        this.pendingFractional[slot] = this.sizeFractional ? 1 : 0;
-        this.pendingOrderId[slot] = orderId;
-      }
-    }
-    // advance(Infinity), then endOfData (its queue is the one order, if any)
-    if (this.pendingActive[slot] === 1 && this.nextPos[s] < Infinity) this.fillOne(slot, s);
-    this.tick = this.timeline.lastTick;
-    if (this.pendingActive[slot] === 1) {
-      this.pendingActive[slot] = 0;
-      this.reject(slot, this.pendingOrderId[slot]);
-    }
-    this.nextPos[s] = Infinity;
-    if (!this.config.close_at_end || this.quantity[slot] === 0) return;
-    const last = this.series[s].length - 1;
-    const orderId = ++this.orderSeq;
-    this.latestOrder[slot] = orderId;
-    this.projected[slot] = 0;
-    this.fillBase = this.close[s][last];
-    this.fillTime = this.start[s][last] + this.timeframeMs[s];
-    this.execute(slot, 0, false, 0, false, orderId, END_OF_DATA, last);
-  }
-
-  /** fillQueue(s) with the one order waiting. */
-  private fillOne(slot: number, s: number): void {
-    const b = this.nextBar[s];
-    this.nowPos = this.nextPos[s];
-    this.exclusiveStream = s;
-    this.tick = this.nextTick[s];
-    this.checkFrom = b;
-    this.nextPos[s] = Infinity;
-    this.pendingActive[slot] = 0;
-    this.fillBase = this.nextOpen[s];
-    this.fillTime = this.nextStart[s];
-    this.execute(slot, this.pendingTarget[slot], this.pendingNotional[slot] === 1, this.pendingAmount[slot], this.pendingFractional[slot] === 1,
-      this.pendingOrderId[slot], SIGNAL, b);
+    const s = src.streams[0];
+    const outcome = simulateOneStream({
+      stream: s, close: this.close[s], start: this.start[s], timeframeMs: this.timeframeMs[s],
+      initialCash: this.config.initial_cash, closeAtEnd: this.config.close_at_end, firstActivePos: this.firstActivePos, lastTick: this.timeline.lastTick,
+      sizingType: this.sizingType, sizingQuantity: this.sizingQuantity, sizingPct: this.sizingPct, sizingOnFillPrice: this.sizingOnFillPrice, sizingFractional: this.sizingFractional,
+      maxPositionPct: this.maxPositionPct, maxGrossPct: this.maxGrossPct, fillAtClose: this.fillAtClose,
+      commission: this.commission, commissionType: this.commissionType, commissionRate: this.commissionRate, commissionMin: this.commissionMin,
+      slipBuy: this.slipBuy, slipSell: this.slipSell, resize: this.resize,
+    }, src, this.trades, this.ledger);
+    this.cash = outcome.cash;
+    this.rejected = outcome.rejected;
+    this.signalsReceived = outcome.signalsReceived;
+    this.fillsReceived = outcome.fillsReceived;
   }
 
   // ---- the clock between stored rows: open fills and stop checks, in schedule order ----
@@ -894,23 +791,9 @@ export class PortfolioSimulator {
     this.fill(slot, quantity, reason, barIdx, true);
   }
 
-  /**
-   * commissionFor(commission, quantity, price), with percent's pct / 100 done once (see
-   * slipBuy); kept in step with it by the replay-equals-backtest properties, whose random costs
-   * cover every commission model.
-   */
+  /** The commission of a fill of `quantity` at `price` (codes.ts: costOf). */
   private costOf(quantity: number, price: number): number {
-    const units = Math.abs(quantity);
-    switch (this.commissionType) {
-      case COMMISSION_NONE:
-        return 0;
-      case COMMISSION_PERCENT:
-        return this.commissionRate * units * price;
-      case COMMISSION_PER_UNIT:
-        return Math.max(this.commissionRate * units, this.commissionMin);
-      default:
-        return this.commissionRate;
-    }
+    return costOf(this.commissionType, this.commissionRate, this.commissionMin, quantity, price);
   }
 
   /** ORDER_REJECTED: the sub-position keeps whatever direction it really has now (if that order was its latest). */
