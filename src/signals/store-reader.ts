@@ -99,12 +99,27 @@ function numbers(c: ArrayLike<unknown>): ArrayLike<number> {
 }
 const strings = (c: ArrayLike<unknown>): ArrayLike<string> => (Array.isArray(c) ? (c as string[]) : Array.from(c as ArrayLike<string>, String));
 
+/**
+ * A signal's value is -1, 0 or 1 (SignalValue): a file with another (an INT32 column can hold
+ * any) is refused by name rather than replayed as a position of twice the size on one engine
+ * and something else on the other.
+ */
+function checkedValues(values: ArrayLike<number>, dir: string, row: IndexRow): ArrayLike<number> {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== 0 && v !== 1 && v !== -1) {
+      throw new SignalStoreError(`strategy ${row.id}: ${join(dir, row.path)} holds signal value ${v} at row ${i}; a signal's value is -1, 0 or 1 (corrupt, or not written by this engine)`);
+    }
+  }
+  return values;
+}
+
 export async function readSignalRows(dir: string, row: IndexRow): Promise<SignalRows> {
   const { columns: c } = await readChecked(dir, row, 'strategy');
   return {
     seq: numbers(c.seq), leg: numbers(c.leg), barIdx: numbers(c.bar_idx), ts: numbers(c.ts),
     stream: strings(c.stream), symbol: strings(c.symbol), timeframe: strings(c.timeframe),
-    value: numbers(c.value), weight: numbers(c.weight), price: numbers(c.price),
+    value: checkedValues(numbers(c.value), dir, row), weight: numbers(c.weight), price: numbers(c.price),
   };
 }
 
@@ -117,7 +132,7 @@ export async function readReplaySignalRows(dir: string, row: IndexRow): Promise<
   const { columns: c } = await readChecked(dir, row, 'strategy', ['seq', 'bar_idx', 'ts', 'stream', 'value', 'weight', 'price']);
   return {
     seq: numbers(c.seq), barIdx: numbers(c.bar_idx), ts: numbers(c.ts), stream: strings(c.stream),
-    value: numbers(c.value), weight: numbers(c.weight), price: numbers(c.price),
+    value: checkedValues(numbers(c.value), dir, row), weight: numbers(c.weight), price: numbers(c.price),
   };
 }
 

@@ -12,6 +12,7 @@ import { readParquetFile, writeParquetFile, type ParquetWriteType } from '../../
 import { runTopology } from '../../src/topology/run-topology.ts';
 import { describeRun, leftoverTempDirs, runCli } from '../cli/run-cli.ts';
 import { generate, loadSeries, replay, tempStore } from './helpers.ts';
+import { signalColumns } from '../../src/signals/store-writer.ts';
 import { tempDir, writeText } from './more-helpers.ts';
 
 type Config = Record<string, unknown>;
@@ -105,6 +106,21 @@ describe('replay refuses a store it cannot trust', () => {
       .map((c) => ({ name: c.name, type: c.type as ParquetWriteType, data: table.columns[c.name], nullable: c.nullable }));
     await writeParquetFile(path, columns);
     await expectRefused(base, series, store, [store, /strategy index/, path, /"path"/]);
+  });
+
+  it('a signal file holding a value other than -1, 0 or 1 (its footer intact)', async () => {
+    const store = copyStore('value');
+    const file = signalPath(store, 'sma');
+    const table = await readParquetFile(file, { typedNumbers: true });
+    const c = table.columns as Record<string, ArrayLike<never>>;
+    const value = Int32Array.from(c.value as ArrayLike<number>);
+    const at = value.findIndex((v) => v !== 0);
+    expect(at).toBeGreaterThanOrEqual(0);
+    value[at] = 2 * value[at];
+    // the writer's own columns and the file's own footer metadata (format, hash, rows): only the value differs
+    const rows = { seq: c.seq, leg: c.leg, barIdx: c.bar_idx, ts: c.ts, stream: c.stream, symbol: c.symbol, timeframe: c.timeframe, value, weight: c.weight, price: c.price };
+    await writeParquetFile(file, signalColumns(rows), { metadata: table.metadata });
+    await expectRefused(base, series, store, [file, 'sma', `signal value ${value[at]} at row ${at}`, /-1, 0 or 1/]);
   });
 
   it('a manifest of another format_version', async () => {
