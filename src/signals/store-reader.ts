@@ -114,12 +114,21 @@ function checkedValues(values: ArrayLike<number>, dir: string, row: IndexRow): A
   return values;
 }
 
+/** A leg's weight is a finite number (its sign is the leg's side, its size the leg's share): a NaN or infinite one is refused the same way. */
+function checkedWeights(weights: ArrayLike<number>, dir: string, row: IndexRow): ArrayLike<number> {
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i];
+    if (w - w !== 0) throw new SignalStoreError(`strategy ${row.id}: ${join(dir, row.path)} holds leg weight ${w} at row ${i}; a weight is a finite number (corrupt, or not written by this engine)`);
+  }
+  return weights;
+}
+
 export async function readSignalRows(dir: string, row: IndexRow): Promise<SignalRows> {
   const { columns: c } = await readChecked(dir, row, 'strategy');
   return {
     seq: numbers(c.seq), leg: numbers(c.leg), barIdx: numbers(c.bar_idx), ts: numbers(c.ts),
     stream: strings(c.stream), symbol: strings(c.symbol), timeframe: strings(c.timeframe),
-    value: checkedValues(numbers(c.value), dir, row), weight: numbers(c.weight), price: numbers(c.price),
+    value: checkedValues(numbers(c.value), dir, row), weight: checkedWeights(numbers(c.weight), dir, row), price: numbers(c.price),
   };
 }
 
@@ -132,7 +141,7 @@ export async function readReplaySignalRows(dir: string, row: IndexRow): Promise<
   const { columns: c } = await readChecked(dir, row, 'strategy', ['seq', 'bar_idx', 'ts', 'stream', 'value', 'weight', 'price']);
   return {
     seq: numbers(c.seq), barIdx: numbers(c.bar_idx), ts: numbers(c.ts), stream: strings(c.stream),
-    value: checkedValues(numbers(c.value), dir, row), weight: numbers(c.weight), price: numbers(c.price),
+    value: checkedValues(numbers(c.value), dir, row), weight: checkedWeights(numbers(c.weight), dir, row), price: numbers(c.price),
   };
 }
 

@@ -123,6 +123,19 @@ describe('replay refuses a store it cannot trust', () => {
     await expectRefused(base, series, store, [file, 'sma', `signal value ${value[at]} at row ${at}`, /-1, 0 or 1/]);
   });
 
+  it('a signal file holding a leg weight that is not a finite number (its footer intact)', async () => {
+    const store = copyStore('weight');
+    const file = signalPath(store, 'pairs');
+    const table = await readParquetFile(file, { typedNumbers: true });
+    const c = table.columns as Record<string, ArrayLike<never>>;
+    const weight = Float64Array.from(c.weight as ArrayLike<number>);
+    const at = Math.floor(weight.length / 2);
+    weight[at] = Number.NaN;
+    const rows = { seq: c.seq, leg: c.leg, barIdx: c.bar_idx, ts: c.ts, stream: c.stream, symbol: c.symbol, timeframe: c.timeframe, value: c.value, weight, price: c.price };
+    await writeParquetFile(file, signalColumns(rows), { metadata: table.metadata });
+    await expectRefused(base, series, store, [file, 'pairs', `leg weight NaN at row ${at}`, /finite/]);
+  });
+
   it('a manifest of another format_version', async () => {
     const store = copyStore('version');
     const path = join(store, 'manifest.json');
