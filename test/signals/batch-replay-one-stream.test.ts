@@ -60,6 +60,21 @@ const everything = (o: RunOutcome) => ({
   fills: o.stats.fills,
 });
 
+/**
+ * The replay of `inputs` (one portfolio, one strategy with hand-built rows) on the general path
+ * and on the one-stream path, which must take it and agree: the general path's outcome.
+ */
+function bothPathsAgree(plan: Parameters<typeof runBatchReplay>[0], series: Parameters<typeof runBatchReplay>[1], inputs: Parameters<typeof runBatchReplay>[2]) {
+  const before = oneStreamPathRuns();
+  useOneStreamPath(false);
+  const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
+  useOneStreamPath(true);
+  const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
+  expect(oneStreamPathRuns() - before).toBe(1);
+  expect(fast).toStrictEqual(general);
+  return general;
+}
+
 afterEach(() => useOneStreamPath(true));
 
 describe('the batch simulator\'s one-stream path', () => {
@@ -124,14 +139,7 @@ describe('the batch simulator\'s one-stream path', () => {
       seq: [0, 1, 2, 3, 4], barIdx: bars, ts: bars.map(close), stream: bars.map(() => 'AAA_1h'),
       value: [1, -1, 1, 0, -1], weight: bars.map(() => 1), price: bars.map((b) => aaa.close[b]),
     };
-    const inputs = { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] };
-    const before = oneStreamPathRuns();
-    useOneStreamPath(false);
-    const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
-    useOneStreamPath(true);
-    const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
-    expect(oneStreamPathRuns() - before).toBe(1);
-    expect(fast).toStrictEqual(general);
+    const general = bothPathsAgree(plan, series, { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] });
     // the first order of each tick superseded by the second: short from bar 11, flat at bar 21,
     // short again from bar 31 to the end (closed there): two trades, both short
     expect(general.portfolios[0].rejected).toBe(2);
@@ -172,14 +180,7 @@ describe('the batch simulator\'s one-stream path', () => {
       seq: [0, 1], barIdx: bars, ts: bars.map((b) => aaa.start[b] + aaa.timeframeMs), stream: bars.map(() => 'AAA_1h'),
       value: [1, 1], weight: [1, 1], price: bars.map((b) => aaa.close[b]),
     };
-    const inputs = { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] };
-    const before = oneStreamPathRuns();
-    useOneStreamPath(false);
-    const general = everything(runBatchReplay(plan, series, inputs, { runId: 'general' }));
-    useOneStreamPath(true);
-    const fast = everything(runBatchReplay(plan, series, inputs, { runId: 'one-stream' }));
-    expect(oneStreamPathRuns() - before).toBe(1);
-    expect(fast).toStrictEqual(general);
+    const general = bothPathsAgree(plan, series, { ...loaded, strategies: [{ ...loaded.strategies[0], rows }] });
     // the first order refused, the repeat filled at the open after the second bar and held to the end
     expect(general.portfolios[0].rejected).toBe(1);
     expect(general.portfolios[0].trades.map((t) => [t.direction, t.entryBarIdx, t.exitBarIdx, t.exitReason])).toEqual([

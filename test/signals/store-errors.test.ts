@@ -62,6 +62,20 @@ function copyStore(label: string): string {
 const signalPath = (store: string, id: string) => join(store, 'signals', `${hashes.get(id)}.parquet`);
 
 /**
+ * Rewrites one column of a signal file (`value` or `weight`) through `change`, with the writer's
+ * own columns and the file's own footer metadata (format, hash, rows): only that column
+ * differs. Returns the new column.
+ */
+async function rewriteSignalColumn(file: string, name: 'value' | 'weight', change: (column: ArrayLike<number>) => Int32Array | Float64Array) {
+  const table = await readParquetFile(file, { typedNumbers: true });
+  const c = table.columns as Record<string, ArrayLike<never>>;
+  const changed = change(c[name] as ArrayLike<number>);
+  const rows = { seq: c.seq, leg: c.leg, barIdx: c.bar_idx, ts: c.ts, stream: c.stream, symbol: c.symbol, timeframe: c.timeframe, value: c.value, weight: c.weight, price: c.price, [name]: changed };
+  await writeParquetFile(file, signalColumns(rows), { metadata: table.metadata });
+  return changed;
+}
+
+/**
  * Replay of `config` against `store` must fail with a SignalStoreError matching every
  * pattern, both through the replay helper and through runTopology with a results folder
  * (which must not appear: nothing was run or written).
@@ -111,28 +125,27 @@ describe('replay refuses a store it cannot trust', () => {
   it('a signal file holding a value other than -1, 0 or 1 (its footer intact)', async () => {
     const store = copyStore('value');
     const file = signalPath(store, 'sma');
-    const table = await readParquetFile(file, { typedNumbers: true });
-    const c = table.columns as Record<string, ArrayLike<never>>;
-    const value = Int32Array.from(c.value as ArrayLike<number>);
-    const at = value.findIndex((v) => v !== 0);
+    let at = -1;
+    const value = await rewriteSignalColumn(file, 'value', (column) => {
+      const value = Int32Array.from(column);
+      at = value.findIndex((v) => v !== 0);
+      value[at] = 2 * value[at];
+      return value;
+    });
     expect(at).toBeGreaterThanOrEqual(0);
-    value[at] = 2 * value[at];
-    // the writer's own columns and the file's own footer metadata (format, hash, rows): only the value differs
-    const rows = { seq: c.seq, leg: c.leg, barIdx: c.bar_idx, ts: c.ts, stream: c.stream, symbol: c.symbol, timeframe: c.timeframe, value, weight: c.weight, price: c.price };
-    await writeParquetFile(file, signalColumns(rows), { metadata: table.metadata });
     await expectRefused(base, series, store, [file, 'sma', `signal value ${value[at]} at row ${at}`, /-1, 0 or 1/]);
   });
 
   it('a signal file holding a leg weight that is not a finite number (its footer intact)', async () => {
     const store = copyStore('weight');
     const file = signalPath(store, 'pairs');
-    const table = await readParquetFile(file, { typedNumbers: true });
-    const c = table.columns as Record<string, ArrayLike<never>>;
-    const weight = Float64Array.from(c.weight as ArrayLike<number>);
-    const at = Math.floor(weight.length / 2);
-    weight[at] = Number.NaN;
-    const rows = { seq: c.seq, leg: c.leg, barIdx: c.bar_idx, ts: c.ts, stream: c.stream, symbol: c.symbol, timeframe: c.timeframe, value: c.value, weight, price: c.price };
-    await writeParquetFile(file, signalColumns(rows), { metadata: table.metadata });
+    let at = -1;
+    await rewriteSignalColumn(file, 'weight', (column) => {
+      const weight = Float64Array.from(column);
+      at = Math.floor(weight.length / 2);
+      weight[at] = Number.NaN;
+      return weight;
+    });
     await expectRefused(base, series, store, [file, 'pairs', `leg weight NaN at row ${at}`, /finite/]);
   });
 
