@@ -96,11 +96,6 @@ export function simulateOneStream(o: OneStreamSetup, src: StrategySignals, trade
   let nextTick = 0;
   let nextOpen = 0;
   let nextStart = 0;
-  // The price board of the stream: the close of the last signal's mark bar (NaN: none). The
-  // only price a sub-position is valued at is at a signal (sizing's equity), where the board is
-  // that signal's mark, so the general path's board search (markPrice at a fill's moment)
-  // never runs here: buying power is asked with nothing held (a held position closes first).
-  let boardClose = Number.NaN;
   // the tick of the moment (the ledger's)
   let tick = 0;
   // the order being executed: target, sizing, id, reason, bar, base price and time
@@ -143,7 +138,11 @@ export function simulateOneStream(o: OneStreamSetup, src: StrategySignals, trade
       const r = k; // one row per signal
       const value = src.value[r];
       const weight = src.weight[r];
-      boardClose = src.markClose[r];
+      // The price board: the only moment a sub-position is valued is a signal (sizing's equity),
+      // where the board's bar is that signal's mark, so the general path's board (and its
+      // search at a fill's moment) is one read here; buying power is asked with nothing held (a
+      // held position closes first).
+      const boardClose = src.markClose[r];
       // (no regime filter: every signal may open)
       const wanted = value === 0 || weight === 0 ? 0 : value * Math.sign(weight);
       if (wanted === projected) continue;
